@@ -1,0 +1,109 @@
+"""Page content that depends on the configuration or on another page, per language.
+
+- `{{ operator.name }}` (and .address, .email, .representative): the site operator, set once in
+  mkdocs.yml under extra.operator; placeholders are highlighted so nobody publishes them by mistake.
+- `{{ pdf_link }}`, `{{ worksheets_pdf_link }}`: download links to this language's PDFs, which the
+  PDF step writes after the HTML build (so they are not Markdown links the link checker would reject).
+- Glossary terms: every term of docs/<lang>/glossary.md is explained on hover wherever it appears in
+  that language (Markdown abbreviations), and its first use on a page links to the glossary entry.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+
+import _paths  # noqa: F401
+from scripts import glossary
+
+TOKEN = re.compile(r"\{\{\s*([a-z_]+(?:\.[a-z_]+)?)\s*\}\}")
+ABBR = re.compile(r'<abbr title="([^"]*)">(.*?)</abbr>')
+BLOCKERS = re.compile(r"<(/?)(a|h[1-6])\b[^>]*>")
+_terms: dict[str, dict[str, glossary.Term]] = {}
+
+
+def _lang(page, config) -> str:
+    return getattr(page.file, "locale", config.theme.get("language", "de"))
+
+
+def _page_href(page, target: str) -> str:
+    """A link from this page to a site-relative path (pages live at directory URLs)."""
+    here = page.url if page.url.endswith("/") or not page.url else posixpath.dirname(page.url) + "/"
+    rel = posixpath.relpath(target or ".", here or ".")
+    return rel + "/" if target.endswith("/") and not rel.endswith("/") else rel
+
+
+def _terms_for(lang: str, config) -> dict[str, glossary.Term]:
+    if lang not in _terms:
+        entries = glossary.terms(Path(config.docs_dir) / lang / "glossary.md")
+        _terms[lang] = {e.term: e for e in entries}
+    return _terms[lang]
+
+
+def on_pre_build(config) -> None:
+    _terms.clear()
+
+
+def on_page_markdown(markdown: str, page, config, files) -> str:
+    lang = _lang(page, config)
+    strings = config.extra["strings"][lang]
+    operator = config.extra["operator"]
+
+    def replace(match: re.Match) -> str:
+        key = match.group(1)
+        if key.startswith("operator."):
+            field = key.split(".", 1)[1]
+            if field not in operator:
+                raise PluginError(f"{page.file.src_uri}: unknown token {{{{ {key} }}}}; "
+                                  f"known: {', '.join('operator.' + k for k in operator)}")
+            value = html.escape(str(operator[field]))
+            if "PLATZHALTER" in value or "PLACEHOLDER" in value:
+                return f'<span class="hb-placeholder">{value}</span>'
+            return value
+        if key in ("pdf_link", "worksheets_pdf_link"):
+            target = strings["pdf_url"] if key == "pdf_link" else strings["worksheets_pdf_url"]
+            label = strings["pdf_download_title"] if key == "pdf_link" else strings["worksheets_pdf_title"]
+            return (f'<a class="md-button md-button--primary" href="{_page_href(page, target)}" '
+                    f'download>{html.escape(label)}</a>')
+        line = markdown.count("\n", 0, match.start()) + 1
+        raise PluginError(f"{page.file.src_uri}:{line}: unknown token {match.group(0)}")
+
+    markdown = TOKEN.sub(replace, markdown)
+    if page.file.src_uri.endswith("glossary.md"):
+        return markdown
+    entries = _terms_for(lang, config)
+    if entries:
+        markdown += "\n\n" + glossary.abbreviations(list(entries.values())) + "\n"
+    return markdown
+
+
+def on_page_content(content: str, page, config, files) -> str:
+    """Link the first use of each glossary term on the page (not inside links or headings)."""
+    entries = _terms_for(_lang(page, config), config)
+    if not entries or page.file.src_uri.endswith("glossary.md"):
+        return content
+    glossary_url = "glossary/" if _lang(page, config) == "de" else f"{_lang(page, config)}/glossary/"
+    href = _page_href(page, glossary_url)
+    linked: set[str] = set()
+    out, pos, depth = [], 0, {"a": 0, "h": 0}
+    tokens = sorted([(m.start(), "tag", m) for m in BLOCKERS.finditer(content)] +
+                    [(m.start(), "abbr", m) for m in ABBR.finditer(content)], key=lambda t: t[0])
+    for _, kind, match in tokens:
+        if kind == "tag":
+            key = "a" if match.group(2) == "a" else "h"
+            depth[key] += -1 if match.group(1) else 1
+            continue
+        term = html.unescape(match.group(2))
+        entry = entries.get(term)
+        if entry is None or term in linked or depth["a"] > 0 or depth["h"] > 0:
+            continue
+        linked.add(term)
+        out.append(content[pos:match.start()])
+        out.append(f'<a class="hb-term" href="{href}#{entry.id}">{match.group(0)}</a>')
+        pos = match.end()
+    out.append(content[pos:])
+    return "".join(out)

@@ -1,0 +1,19 @@
+"""Stop the build when the two languages do not match page for page and heading for heading.
+
+MkDocs alone would build a page that exists in one language folder only (static-i18n then has no
+twin to switch to). The checks live in scripts/checks.py so `handbook.py check` runs the same code.
+"""
+
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+
+import _paths  # noqa: F401
+from scripts import checks
+
+
+def on_pre_build(config):
+    problems = checks.structure(Path(config.docs_dir))
+    if problems:
+        listing = "\n".join(f"  {p}" for p in problems)
+        raise PluginError(f"the German and English pages do not match:\n{listing}")

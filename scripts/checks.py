@@ -1,0 +1,271 @@
+"""Checks on the Markdown sources. Each problem names the file and line and says what to do.
+
+Used by the build (overrides/hooks/language_parity.py), by `handbook.py check`, by pre-commit and CI.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+LANGUAGES = ("de", "en")
+DEFAULT_LANGUAGE = "de"
+LANGUAGE_NAMES = {"de": "German", "en": "English"}
+
+HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*$")
+HEADING_ID = re.compile(r"\{\s*#([A-Za-z0-9_-]+)[^}]*\}\s*$")
+FENCE = re.compile(r"^\s*(```|~~~)")
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: Path
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{rel(self.path)}:{self.line}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Heading:
+    line: int
+    level: int
+    text: str
+    id: str | None
+
+
+def rel(path: Path, root: Path | None = None) -> Path:
+    """The path as a contributor types it (relative to the repository when possible)."""
+    try:
+        return path.resolve().relative_to((root or Path.cwd()).resolve())
+    except ValueError:
+        return path
+
+
+def pages(docs: Path, lang: str) -> list[str]:
+    base = docs / lang
+    return sorted(p.relative_to(base).as_posix() for p in base.rglob("*.md"))
+
+
+def split_front_matter(text: str) -> tuple[str | None, int]:
+    """(front matter text or None, line number where the body starts, 1-based)."""
+    if not text.startswith("---\n"):
+        return None, 1
+    end = text.find("\n---\n", 4)
+    if end < 0:
+        return text[4:], 1
+    fm = text[4:end + 1]
+    return fm, fm.count("\n") + 3
+
+
+def front_matter(path: Path, text: str) -> tuple[dict, list[Problem]]:
+    fm, _ = split_front_matter(text)
+    if fm is None:
+        return {}, []
+    if not text.startswith("---\n") or "\n---\n" not in text[3:]:
+        return {}, [Problem(path, 1, "front matter starts with '---' but has no closing '---' line")]
+    try:
+        data = yaml.safe_load(fm) or {}
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        line = mark.line + 2 if mark else 1
+        reason = getattr(err, "problem", None) or str(err)
+        return {}, [Problem(path, line, f"invalid YAML in the front matter: {reason}. "
+                                        "Put text with a colon in quotes.")]
+    if not isinstance(data, dict):
+        return {}, [Problem(path, 2, "the front matter must be 'key: value' lines")]
+    return data, []
+
+
+def headings(text: str) -> list[Heading]:
+    """ATX headings outside code fences, with their explicit { #id } if any."""
+    found, in_fence = [], False
+    for number, line in enumerate(text.splitlines(), 1):
+        if FENCE.match(line):
+            in_fence = not in_fence
+            continue
+        if in_fence:
+            continue
+        m = HEADING.match(line)
+        if not m:
+            continue
+        title = m.group(2)
+        id_match = HEADING_ID.search(title)
+        found.append(Heading(number, len(m.group(1)), HEADING_ID.sub("", title).strip(),
+                             id_match.group(1) if id_match else None))
+    return found
+
+
+def page_parity(docs: Path) -> list[Problem]:
+    """Every page exists in every language folder, at the same relative path."""
+    problems = []
+    sets = {lang: set(pages(docs, lang)) for lang in LANGUAGES}
+    for lang in LANGUAGES:
+        for other in LANGUAGES:
+            for page in sorted(sets[other] - sets[lang]):
+                problems.append(Problem(
+                    docs / lang / page, 1,
+                    f"missing {LANGUAGE_NAMES[lang]} page: {rel(docs / other / page)} has no twin here. "
+                    f"Add it at this path (same file name in both language folders)."))
+    return problems
+
+
+def heading_id_parity(docs: Path) -> list[Problem]:
+    """Every heading has an explicit English id, and twins have the same ids in the same order."""
+    problems = []
+    for page in pages(docs, DEFAULT_LANGUAGE):
+        per_lang = {}
+        for lang in LANGUAGES:
+            path = docs / lang / page
+            if not path.exists():
+                continue  # reported by page_parity
+            hs = headings(path.read_text(encoding="utf-8"))
+            for h in hs:
+                if h.id is None:
+                    problems.append(Problem(path, h.line, f"heading '{h.text}' has no id: "
+                                            "end it with { #english-id } (the same id in both languages)"))
+            per_lang[lang] = (path, hs)
+        if len(per_lang) < 2:
+            continue
+        (de_path, de_hs), (en_path, en_hs) = per_lang["de"], per_lang["en"]
+        for i in range(max(len(de_hs), len(en_hs))):
+            de_h = de_hs[i] if i < len(de_hs) else None
+            en_h = en_hs[i] if i < len(en_hs) else None
+            if de_h and en_h and (de_h.id, de_h.level) == (en_h.id, en_h.level):
+                continue
+            if en_h is None:
+                problems.append(Problem(en_path, len(en_path.read_text(encoding="utf-8").splitlines()),
+                                        f"heading '#{de_h.id}' ({rel(de_path)}:{de_h.line}) is missing here"))
+            elif de_h is None:
+                problems.append(Problem(en_path, en_h.line,
+                                        f"heading '#{en_h.id}' has no German twin in {rel(de_path)}"))
+            else:
+                problems.append(Problem(
+                    en_path, en_h.line,
+                    f"heading id '#{en_h.id}' (level {en_h.level}) differs from the German "
+                    f"'#{de_h.id}' (level {de_h.level}) at {rel(de_path)}:{de_h.line}; "
+                    "use the same ids, in the same order, in both languages"))
+            break  # one difference per page: the rest usually follows from it
+    return problems
+
+
+LINK = re.compile(r"(!?)\[((?:[^\[\]]|\[[^\]]*\])*)\](\(([^)\s]*)(?:\s+\"[^\"]*\")?\)|\[([^\]]*)\])")
+RAW_DANGER = re.compile(r"<\s*(script|iframe|object|embed|frame|form)\b|\bon[a-z]+\s*=\s*[\"']|javascript:", re.I)
+RAW_RESOURCE = re.compile(r"<[^>]+\b(?:src|srcset|data|poster)\s*=\s*[\"']?\s*(?:https?:)?//", re.I)
+RAW_IMG = re.compile(r"<img\b", re.I)
+
+
+def body_lines(text: str):
+    """(line number, line) of the Markdown body outside front matter and code fences."""
+    _, start = split_front_matter(text)
+    in_fence = False
+    for number, line in enumerate(text.splitlines(), 1):
+        if number < start:
+            continue
+        if FENCE.match(line):
+            in_fence = not in_fence
+            continue
+        if not in_fence:
+            yield number, re.sub(r"`[^`]*`", "", line)
+
+
+def links(text: str) -> list[tuple[int, bool, str, str]]:
+    """(line, is_image, alt or text, target) of every Markdown link and image, in order."""
+    found = []
+    for number, line in body_lines(text):
+        for m in LINK.finditer(line):
+            target = m.group(4) if m.group(4) is not None else f"[{m.group(5) or m.group(2)}]"
+            found.append((number, m.group(1) == "!", m.group(2), target))
+    return found
+
+
+def page_rules(path: Path, text: str) -> list[Problem]:
+    """One page on its own: front matter, one H1, no empty sections, alt texts, no unsafe HTML."""
+    meta, problems = front_matter(path, text)
+    if problems:
+        return problems
+    if not str(meta.get("description", "")).strip():
+        problems.append(Problem(path, 1, "no 'description:' in the front matter (one sentence for "
+                                         "search engines and link previews)"))
+    hs = headings(text)
+    h1s = [h for h in hs if h.level == 1]
+    if len(h1s) != 1:
+        line = h1s[1].line if len(h1s) > 1 else split_front_matter(text)[1]
+        problems.append(Problem(path, line, f"a page needs exactly one '# ' title, found {len(h1s)}"))
+    lines = text.splitlines()
+    for here, following in zip(hs, hs[1:] + [None]):
+        end = following.line - 1 if following else len(lines)
+        body = [l for l in lines[here.line:end] if l.strip()]
+        if not body and (following is None or following.level <= here.level):
+            problems.append(Problem(path, here.line, f"section '{here.text}' is empty: write its text "
+                                                     "or remove the heading"))
+    for number, is_image, alt, target in links(text):
+        if is_image and not alt.strip():
+            problems.append(Problem(path, number, f"image {target} has no alt text: write what it shows "
+                                                  "between the brackets, ![like this](...)"))
+        if is_image and re.match(r"(?:https?:)?//", target):
+            problems.append(Problem(path, number, f"image {target} is loaded from another address; "
+                                                  "put the file under docs/assets/ (privacy: no third-party requests)"))
+    for number, line in body_lines(text):
+        if RAW_DANGER.search(line):
+            problems.append(Problem(path, number, "scripts, frames, forms and inline event handlers "
+                                                  "are not allowed in pages (privacy and safety)"))
+        if RAW_RESOURCE.search(line):
+            problems.append(Problem(path, number, "a resource is loaded from another address; put the "
+                                                  "file under docs/assets/ (privacy: no third-party requests)"))
+        if RAW_IMG.search(line) and not re.search(r"\balt\s*=\s*[\"'][^\"']+", line):
+            problems.append(Problem(path, number, "<img> without alt text"))
+    return problems
+
+
+def link_parity(docs: Path) -> list[Problem]:
+    """Twins link to the same targets and show the same images, in the same order."""
+    problems = []
+    for page in pages(docs, DEFAULT_LANGUAGE):
+        de_path, en_path = docs / "de" / page, docs / "en" / page
+        if not en_path.exists():
+            continue
+        de_links = links(de_path.read_text(encoding="utf-8"))
+        en_links = links(en_path.read_text(encoding="utf-8"))
+        # diagram-de.svg ~ diagram-en.svg, [cc-by-sa-de] ~ [cc-by-sa-en]
+        norm = lambda t: re.sub(r"-(de|en)(\.\w+|\])?$", r"\2", t)  # noqa: E731
+        for i in range(max(len(de_links), len(en_links))):
+            de_l = de_links[i] if i < len(de_links) else None
+            en_l = en_links[i] if i < len(en_links) else None
+            if de_l and en_l and de_l[1] == en_l[1] and norm(de_l[3]) == norm(en_l[3]):
+                continue
+            kind = "image" if (de_l or en_l)[1] else "link"
+            if en_l is None:
+                problems.append(Problem(en_path, 1, f"{kind} {de_l[3]} ({rel(de_path)}:{de_l[0]}) is missing here"))
+            elif de_l is None:
+                problems.append(Problem(en_path, en_l[0], f"{kind} {en_l[3]} has no German twin in {rel(de_path)}"))
+            else:
+                problems.append(Problem(en_path, en_l[0], f"{kind} {en_l[3]} differs from the German "
+                                        f"{de_l[3]} at {rel(de_path)}:{de_l[0]}; keep the same links and "
+                                        "images in the same order in both languages"))
+            break
+    return problems
+
+
+def structure(docs: Path) -> list[Problem]:
+    """The checks the build runs before anything is rendered."""
+    problems = page_parity(docs) + heading_id_parity(docs)
+    for lang in LANGUAGES:
+        for page in pages(docs, lang):
+            path = docs / lang / page
+            problems += page_rules(path, path.read_text(encoding="utf-8"))
+    return problems + link_parity(docs)
+
+
+def run_all(docs: Path, *, spelling: bool = True) -> list[Problem]:
+    """Everything `handbook.py check` runs: the build's checks, terminology and spelling."""
+    from scripts import terminology
+    problems = structure(docs) + terminology.check(docs)
+    if spelling:
+        from scripts import spelling as spell
+        problems += spell.check()
+    return problems

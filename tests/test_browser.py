@@ -1,0 +1,120 @@
+"""The site in a real browser (Chromium through Playwright), as readers use it."""
+
+from __future__ import annotations
+
+import json
+import re
+from urllib.parse import urlsplit
+
+import pytest
+
+from conftest import LANGS, PREFIX, page_paths, url_path
+
+pytestmark = pytest.mark.browser
+PAGES = page_paths()
+
+
+def search(page, query: str) -> list[str]:
+    """Type into the search box like a reader and return the hrefs of all results."""
+    page.keyboard.press("/")
+    box = page.locator("input.md-search__input")
+    box.fill("")
+    box.type(query, delay=20)
+    page.wait_for_selector(".md-search-result__item", timeout=15000)
+    page.wait_for_timeout(300)
+    # Material renders results in batches while the list scrolls: scroll until all are there.
+    for _ in range(20):
+        before = page.locator("a.md-search-result__link").count()
+        page.locator(".md-search-result__scrollwrap").evaluate("el => el.scrollTo(0, el.scrollHeight)")
+        page.wait_for_timeout(150)
+        if page.locator("a.md-search-result__link").count() == before:
+            break
+    return page.eval_on_selector_all("a.md-search-result__link", "els => els.map(e => e.href)")
+
+
+def sections_with_only(site, lang: str, stem_form: str, inflected: str) -> set[str]:
+    """Index sections that contain `stem_form` but never the `inflected` form."""
+    index = json.loads((site / PREFIX[lang] / "search" / "search_index.json").read_text(encoding="utf-8"))
+    found = set()
+    for doc in index["docs"]:
+        text = (doc["title"] + " " + doc["text"]).lower()
+        if re.search(rf"\b{stem_form}\b", text) and not re.search(rf"\b{inflected}\b", text):
+            found.add(doc["location"])
+    return found
+
+
+@pytest.mark.parametrize("lang,query,form", [("de", "Zielgruppen", "zielgruppe"), ("en", "goals", "goal")])
+def test_search_finds_only_its_language_with_stemming(site, server, page, lang, query, form):
+    expected = sections_with_only(site, lang, form, query.lower())
+    assert expected, f"test needs a {lang} section that says '{form}' but never '{query}'"
+    page.goto(f"{server}/{PREFIX[lang]}lessons/define-goals/")
+    hrefs = search(page, query)
+    assert hrefs, f"no results for {query!r}"
+    paths = [urlsplit(h).path for h in hrefs]
+    if lang == "de":
+        assert not [p for p in paths if p.startswith("/en/")], "English pages in German search results"
+    else:
+        assert all(p.startswith("/en/") for p in paths), "German pages in English search results"
+    found = {urlsplit(h).path[len("/" + PREFIX[lang]):] + (f"#{urlsplit(h).fragment}" if urlsplit(h).fragment else "")
+             for h in hrefs}
+    assert found & expected, (
+        f"stemming: {query!r} found none of the sections that only say {form!r}: {sorted(expected)[:5]}")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_page_loads_nothing_from_other_hosts(server, browser, lang):
+    own = urlsplit(server).netloc
+    context = browser.new_context()
+    tab = context.new_page()
+    foreign = []
+    tab.on("request", lambda request: foreign.append(request.url)
+           if urlsplit(request.url).scheme in ("http", "https", "ws", "wss")
+           and urlsplit(request.url).netloc != own else None)
+    for md in PAGES:
+        tab.goto(server + url_path(lang, md), wait_until="load")
+        tab.wait_for_timeout(50)
+    tab.goto(server + "/" + PREFIX[lang] + "does-not-exist/", wait_until="load")
+    context.close()
+    assert foreign == []
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_horizontal_scrolling_on_a_phone(server, browser, lang):
+    context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True,
+                                  has_touch=True, device_scale_factor=2)
+    tab = context.new_page()
+    too_wide = []
+    for md in PAGES:
+        tab.goto(server + url_path(lang, md), wait_until="load")
+        width = tab.evaluate("document.documentElement.scrollWidth")
+        if width > 375:
+            too_wide.append((md, width))
+    context.close()
+    assert too_wide == []
+
+
+def test_language_switch_keeps_page_and_heading(server, page):
+    page.goto(f"{server}/lessons/define-goals/#why")
+    page.locator(".md-header .md-select button").first.focus()
+    page.locator('a.md-select__link[hreflang="en"]').first.click()
+    page.wait_for_load_state("load")
+    assert urlsplit(page.url).path == "/en/lessons/define-goals/"
+    assert urlsplit(page.url).fragment == "why"
+    assert page.locator("html").get_attribute("lang") == "en"
+
+
+@pytest.mark.parametrize("path,lang,title", [("/gibt-es-nicht/", "de", "Seite nicht gefunden"),
+                                             ("/en/does-not-exist/", "en", "Page not found")])
+def test_404_page_in_the_readers_language(server, page, path, lang, title):
+    response = page.goto(server + path)
+    assert response.status == 404
+    assert page.locator("html").get_attribute("lang") == lang
+    assert title in page.locator("h1").first.inner_text()
+    assert page.evaluate("getComputedStyle(document.body).fontFamily").startswith('"Atkinson')
+
+
+def test_print_stylesheet_hides_navigation(server, page):
+    page.goto(f"{server}/lessons/effort/")
+    page.emulate_media(media="print")
+    for selector in (".md-header", ".md-sidebar--primary", ".md-footer"):
+        assert page.locator(selector).first.evaluate("el => getComputedStyle(el).display") == "none", selector

@@ -1,0 +1,203 @@
+"""The built site: both languages complete, switchable, searchable per language, self-contained."""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+from urllib.parse import urlsplit
+
+import pytest
+from bs4 import BeautifulSoup
+
+from conftest import DOCS, LANGS, PREFIX, build_sandbox, html_path, make_sandbox, page_paths
+
+
+def soup_of(path):
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "lxml")
+
+
+def resolve(from_url: str, href: str) -> str:
+    """Site-relative target of a relative link on the page at from_url."""
+    path = urlsplit(href).path
+    target = posixpath.normpath(posixpath.join(from_url, path))
+    return "" if target == "." else target.rstrip("/") + ("/" if path.endswith("/") else "")
+
+
+def page_url(lang, md):
+    from scripts.pdf import page_url as url
+    return url(md, PREFIX[lang])
+
+
+PAGES = page_paths()
+
+
+def test_the_handbook_has_the_pages_of_the_content_brief():
+    assert len(PAGES) >= 25
+    for section in ("report/", "lessons/", "course/", "worksheets/"):
+        assert any(p.startswith(section) for p in PAGES), section
+    for frame in ("glossary.md", "imprint.md", "privacy.md", "contributing/index.md"):
+        assert frame in PAGES
+
+
+def test_every_page_is_built_in_both_languages(site):
+    built = {lang: sorted(str(p.relative_to(site / PREFIX[lang])) for p in (site / PREFIX[lang]).rglob("index.html")
+                          if lang == "en" or not str(p.relative_to(site)).startswith("en/"))
+             for lang in LANGS}
+    assert built["de"] == built["en"]
+    for md in PAGES:
+        for lang in LANGS:
+            assert html_path(site, lang, md).exists(), (lang, md)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_html_lang_is_the_pages_language(site, lang):
+    for md in PAGES:
+        root = soup_of(html_path(site, lang, md)).html
+        assert root["lang"] == lang, md
+
+
+def test_heading_ids_are_the_same_in_both_languages(site):
+    for md in PAGES:
+        ids = {}
+        for lang in LANGS:
+            article = soup_of(html_path(site, lang, md)).select_one("article")
+            ids[lang] = [h.get("id") for h in article.find_all(re.compile("^h[1-6]$"))]
+            assert all(ids[lang]), f"{lang}/{md}: heading without id"
+        assert ids["de"] == ids["en"], md
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_language_switcher_and_hreflang_point_to_the_twin(site, lang):
+    other = "en" if lang == "de" else "de"
+    for md in PAGES:
+        soup = soup_of(html_path(site, lang, md))
+        here = page_url(lang, md)
+        switch = soup.select_one(f'a.md-select__link[hreflang="{other}"]')
+        assert switch is not None, md
+        assert resolve(here, switch["href"]) == page_url(other, md).rstrip("/") + (
+            "/" if page_url(other, md) else ""), md
+        alternates = {l["hreflang"]: l["href"] for l in soup.select('link[rel="alternate"][hreflang]')}
+        assert set(alternates) >= {"de", "en"}, md
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_search_index_holds_only_its_language_with_its_stemmer(site, lang):
+    index = json.loads((site / PREFIX[lang] / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert index["config"]["lang"] == [lang]
+    locations = {doc["location"].split("#")[0] for doc in index["docs"]}
+    assert not any(loc.startswith("en/") for loc in locations)
+    expected = {page_url("de", md) for md in PAGES}  # locations are relative to the language root
+    assert expected <= locations | {""}
+    titles = {doc["title"] for doc in index["docs"] if "#" not in doc["location"]}
+    h1s = {soup_of(html_path(site, lang, md)).h1.get_text(" ", strip=True).rstrip("¶").strip() for md in PAGES}
+    assert len(titles & h1s) >= len(PAGES) - 2
+
+
+def test_english_pages_look_for_their_own_search_index(site):
+    config = json.loads(soup_of(html_path(site, "en", "lessons/effort.md")).select_one("#__config").string)
+    assert resolve("en/lessons/effort/", config["base"] + "/") == "en/"
+    config = json.loads(soup_of(html_path(site, "de", "lessons/effort.md")).select_one("#__config").string)
+    assert resolve("lessons/effort/", config["base"] + "/") == ""
+
+
+@pytest.mark.parametrize("lang,text", [("de", "Seite nicht gefunden"), ("en", "Page not found")])
+def test_404_page_per_language(site, lang, text):
+    soup = soup_of(site / PREFIX[lang] / "404.html")
+    assert soup.html["lang"] == lang
+    assert text in soup.h1.get_text()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_edit_link_opens_the_source_in_the_right_language_folder(site, lang):
+    for md in PAGES:
+        edit = soup_of(html_path(site, lang, md)).select_one('a[href*="/edit/main/docs/"]')
+        assert edit is not None, md
+        assert edit["href"].endswith(f"/edit/main/docs/{lang}/{md}"), (md, edit["href"])
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_page_shows_its_last_update(site, lang):
+    for md in PAGES:
+        date = soup_of(html_path(site, lang, md)).select_one(".git-revision-date-localized-plugin")
+        assert date is not None and re.search(r"\d{4}", date.get_text()), md
+
+
+def test_sitemap_lists_both_languages(site):
+    sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
+    assert "/en/lessons/effort/" in sitemap and "/lessons/effort/" in sitemap
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_footer_links_imprint_privacy_and_licence(site, lang):
+    for md in PAGES:
+        soup = soup_of(html_path(site, lang, md))
+        legal = soup.select_one("nav.hb-legal")
+        targets = {resolve(page_url(lang, md), a["href"]) for a in legal.find_all("a")}
+        assert {page_url(lang, "imprint.md"), page_url(lang, "privacy.md")} <= targets, md
+        assert "CC BY-SA 4.0" in soup.select_one(".md-copyright").get_text()
+
+
+def test_operator_placeholders_come_from_the_config(site):
+    for lang in LANGS:
+        text = soup_of(html_path(site, lang, "imprint.md")).select_one("article")
+        marks = text.select(".hb-placeholder")
+        assert marks and all("PLATZHALTER" in m.get_text() for m in marks)
+        assert "{{" not in text.get_text()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_page_references_another_host(site, lang):
+    """Static half of the privacy promise: nothing is loaded from elsewhere (links are fine)."""
+    for md in PAGES:
+        soup = soup_of(html_path(site, lang, md))
+        for tag in soup.find_all(["script", "img", "iframe", "link", "source", "video", "audio"]):
+            url = tag.get("src") or (tag.get("href") if tag.name == "link" and
+                                     "alternate" not in tag.get("rel", []) and
+                                     "canonical" not in tag.get("rel", []) else None)
+            assert not url or not urlsplit(url).netloc, (md, str(tag)[:120])
+        assert "fonts.googleapis" not in str(soup) and "fonts.gstatic" not in str(soup)
+
+
+def test_self_hosted_font_has_its_licence_beside_it():
+    fonts = DOCS / "assets" / "fonts" / "atkinson-hyperlegible"
+    assert list(fonts.glob("*.woff2"))
+    assert "SIL Open Font License" in (fonts / "LICENSE").read_text()
+
+
+# --- the build stops on incomplete or broken input --------------------------------------------
+
+@pytest.mark.slow
+def test_a_page_in_one_language_only_stops_the_build(tmp_path):
+    box = make_sandbox(tmp_path)
+    (box / "docs" / "en" / "lessons" / "effort.md").unlink()
+    result = build_sandbox(box)
+    assert result.returncode != 0
+    assert "docs/en/lessons/effort.md" in result.stdout + result.stderr
+
+
+@pytest.mark.slow
+def test_a_dead_link_or_anchor_stops_the_build(tmp_path):
+    box = make_sandbox(tmp_path)
+    page = box / "docs" / "de" / "lessons" / "effort.md"
+    page.write_text(page.read_text(encoding="utf-8") +
+                    "\n[kaputt](gibt-es-nicht.md) und [Anker](define-goals.md#kein-anker)\n",
+                    encoding="utf-8")
+    result = build_sandbox(box)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "de/lessons/effort.md" in output and "gibt-es-nicht.md" in output
+    assert "kein-anker" in output
+
+
+@pytest.mark.slow
+def test_different_heading_ids_stop_the_build(tmp_path):
+    box = make_sandbox(tmp_path)
+    page = box / "docs" / "en" / "glossary.md"
+    text = page.read_text(encoding="utf-8")
+    first_id = re.search(r"^##+ .*\{ #([a-z0-9-]+) \}", text, re.M).group(1)
+    page.write_text(text.replace(f"{{ #{first_id} }}", "{ #renamed-in-english }", 1), encoding="utf-8")
+    result = build_sandbox(box)
+    assert result.returncode != 0
+    assert "docs/en/glossary.md" in result.stdout + result.stderr
+    assert "renamed-in-english" in result.stdout + result.stderr
