@@ -1,6 +1,6 @@
 # Every target forwards to the one command line, scripts/handbook.py (see `make help`).
 PYTHON ?= python3
-TARGETS := setup serve build pdf test check check-translations bench lock
+TARGETS := setup serve build pdf test check
 
 .PHONY: $(TARGETS) help
 $(TARGETS):

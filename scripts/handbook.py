@@ -100,14 +100,5 @@ def check(paths: tuple[Path, ...]) -> None:
     click.echo("check: no problems")
 
 
-@cli.command()
-def lock() -> None:
-    """Recompile requirements.txt from requirements.in with hashes (needs pip-tools)."""
-    import subprocess
-    cmd = [sys.executable, "-m", "piptools", "compile", "--quiet", "--generate-hashes",
-           "--allow-unsafe", "--strip-extras", "-o", "requirements.txt", "requirements.in"]
-    sys.exit(subprocess.run(cmd, cwd=ROOT).returncode)
-
-
 if __name__ == "__main__":
     cli()

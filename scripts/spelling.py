@@ -1,34 +1,94 @@
-"""Spell checking of both languages (pyspelling + hunspell de_DE/en_GB + project word lists).
+"""Spell checking of both languages with Debian's hunspell dictionaries and the project word lists.
 
-pyspelling names the file and the word; this adds the line so a contributor can find it.
+One hunspell process per language reads every page line by line (pipe mode, `hunspell -a`), so each
+unknown word is reported with its file and line. Code, link targets, heading ids, HTML tags, tokens
+and addresses are blanked out first; the line numbers stay those of the Markdown source.
 """
 
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
-from scripts.checks import Problem
+from scripts.checks import FENCE, LANGUAGES, Problem, pages, split_front_matter
 from scripts.environment import ROOT
 
-CONFIG = ROOT / "checks" / "pyspelling.yml"
+DICTIONARIES = {"de": "de_DE", "en": "en_GB"}
+WORDLISTS = {lang: ROOT / "checks" / f"wordlist-{lang}.txt" for lang in LANGUAGES}
+
+_BLANK = [
+    re.compile(r"`[^`]*`"),                          # inline code
+    re.compile(r"\{\{[^}]*\}\}"),                    # build tokens
+    re.compile(r"\{[:#.][^}]*\}|\{ *#[^}]*\}"),      # heading ids, attribute lists
+    re.compile(r"\]\([^)]*\)|\]\[[^\]]*\]"),         # link and image targets
+    re.compile(r"<[^>]*>"),                          # HTML tags (their text stays)
+    re.compile(r"(?:https?|mailto):\S+"),            # addresses
+    re.compile(r"^\s*(?:[-*+]|\d+\.)\s+(?:\[[ xX]\]\s+)?"),  # list bullets and task boxes
+    re.compile(r"^\s*!!!\s+\w+"),                    # admonition type (its title stays)
+    re.compile(r"[#*_|>\[\]\"]|-{2,}|={2,}"),          # Markdown punctuation, table rules
+]
+_DEFINITION = re.compile(r"^\s*(?:\[[^\]]+\]:|\*\[[^\]]+\]:)")
 
 
-def check(config: Path = CONFIG, root: Path = ROOT) -> list[Problem]:
-    from pyspelling import spellcheck
-
-    problems: list[Problem] = []
-    for result in spellcheck(str(config), verbose=0):
-        path = Path(result.context.split(": ", 1)[0])
-        path = path if path.is_absolute() else root / path
-        if result.error:
-            problems.append(Problem(path, 1, f"spell checker failed: {result.error}"))
+def prose_lines(text: str) -> list[str]:
+    """The page as lines of plain words, one output line per source line."""
+    fm, body_start = split_front_matter(text)
+    out, in_fence = [], False
+    for number, line in enumerate(text.splitlines(), 1):
+        if number < body_start:
+            out.append(line.split("description:", 1)[1] if line.startswith("description:") else "")
             continue
-        lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
-        lang = "de" if f"{Path('docs', 'de')}" in str(path) else "en"
-        for word in sorted({w.rstrip(".") for w in result.words}):
-            pattern = re.compile(rf"(?<![\w-]){re.escape(word)}(?![\w-])")
-            line = next((n for n, text in enumerate(lines, 1) if pattern.search(text)), 1)
-            problems.append(Problem(path, line, f"spelling: '{word}' is not in the dictionary; fix it, "
-                                                f"or add it to checks/wordlist-{lang}.txt if it is right"))
+        if FENCE.match(line):
+            in_fence = not in_fence
+            out.append("")
+            continue
+        if in_fence or _DEFINITION.match(line):
+            out.append("")
+            continue
+        for pattern in _BLANK:
+            line = pattern.sub(" ", line)
+        out.append(line)
+    return out
+
+
+def _hunspell(lang: str, lines: list[str]) -> list[list[str]]:
+    """Unknown words per input line."""
+    binary = shutil.which("hunspell")
+    if not binary:
+        raise RuntimeError("hunspell is missing: apt-get install hunspell hunspell-de-de hunspell-en-gb")
+    cmd = [binary, "-a", "-i", "utf-8", "-d", DICTIONARIES[lang]]
+    if WORDLISTS[lang].exists():
+        cmd += ["-p", str(WORDLISTS[lang])]
+    stdin = "".join("^" + line.replace("\n", " ") + "\n" for line in lines)
+    result = subprocess.run(cmd, input=stdin, capture_output=True, text=True, encoding="utf-8")
+    if result.returncode != 0 or not result.stdout.startswith("@(#)"):
+        raise RuntimeError(f"hunspell -d {DICTIONARIES[lang]} failed: {result.stderr.strip()}")
+    blocks, current = [], []
+    for row in result.stdout.splitlines()[1:]:
+        if row == "":
+            blocks.append(current)
+            current = []
+        elif row[0] in "&#":
+            current.append(row.split()[1])
+    return blocks
+
+
+def check(docs: Path = ROOT / "docs") -> list[Problem]:
+    problems: list[Problem] = []
+    for lang in LANGUAGES:
+        files = [(Path(docs) / lang / page) for page in pages(Path(docs), lang)]
+        plan, lines = [], []
+        for path in files:
+            for number, line in enumerate(prose_lines(path.read_text(encoding="utf-8")), 1):
+                plan.append((path, number))
+                lines.append(line)
+        blocks = _hunspell(lang, lines) if lines else []
+        if len(blocks) != len(lines):
+            raise RuntimeError(f"hunspell answered {len(blocks)} lines for {len(lines)}")
+        for (path, number), words in zip(plan, blocks):
+            for word in dict.fromkeys(w.rstrip(".") for w in words):
+                problems.append(Problem(path, number, f"spelling: '{word}' is not in the dictionary; fix it, "
+                                                      f"or add it to checks/wordlist-{lang}.txt if it is right"))
     return problems

@@ -204,3 +204,69 @@ def test_different_heading_ids_stop_the_build(tmp_path):
     assert result.returncode != 0
     assert "docs/en/glossary.md" in result.stdout + result.stderr
     assert "renamed-in-english" in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_glossary_terms_explain_themselves_and_link_their_entry(site, lang):
+    from scripts import glossary
+    entries = {t.id: t for t in glossary.terms(DOCS / lang / "glossary.md")}
+    assert len(entries) >= 15
+    linked_pages = 0
+    for md in PAGES:
+        if md == "glossary.md":
+            continue
+        soup = soup_of(html_path(site, lang, md))
+        for link in soup.select("article a.hb-term"):
+            target = resolve(page_url(lang, md), link["href"].split("#")[0])
+            assert target == page_url(lang, "glossary.md"), (md, link["href"])
+            term_id = link["href"].split("#")[1]
+            assert term_id in entries, (md, term_id)
+            assert link.abbr["title"] == entries[term_id].hint
+            linked_pages += 1
+    assert linked_pages >= len(PAGES) // 2
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_handbook_is_a_real_handbook(site, lang):
+    """At least 25 pages and about 10,000 words of text per language, every page described."""
+    words = 0
+    for md in PAGES:
+        soup = soup_of(html_path(site, lang, md))
+        words += len(soup.select_one("article").get_text(" ").split())
+        description = soup.select_one('meta[name="description"]')
+        assert description and len(description["content"]) > 20, md
+    assert len(PAGES) >= 25
+    assert words >= 10_000, words
+
+
+@pytest.mark.slow
+def test_make_serve_previews_both_languages(tmp_path):
+    """`make serve` (handbook.py serve): a live preview with both languages on the given address."""
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    from conftest import ROOT
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([sys.executable, str(ROOT / "scripts" / "handbook.py"), "serve",
+                               "--address", f"127.0.0.1:{port}"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        pages = {}
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline and len(pages) < 2:
+            for lang, path in (("de", "/"), ("en", "/en/")):
+                try:
+                    with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5) as response:
+                        pages[lang] = response.read().decode()
+                except OSError:
+                    time.sleep(0.5)
+        assert '<html lang="de"' in pages.get("de", "")
+        assert '<html lang="en"' in pages.get("en", "")
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
