@@ -251,9 +251,26 @@ def link_parity(docs: Path) -> list[Problem]:
     return problems
 
 
+def glossary_hints(docs: Path) -> list[Problem]:
+    """A glossary entry's first paragraph is its hover text: plain and short."""
+    from scripts import glossary
+    problems = []
+    for lang in LANGUAGES:
+        path = docs / lang / "glossary.md"
+        for entry in glossary.terms(path):
+            if not entry.hint:
+                problems.append(Problem(path, entry.line, f"glossary term '{entry.term}' needs a first "
+                                                          "paragraph (its hover text)"))
+            elif len(entry.hint) > glossary.MAX_HINT:
+                problems.append(Problem(path, entry.line, f"the hover text of '{entry.term}' has "
+                                        f"{len(entry.hint)} characters; keep the first paragraph under "
+                                        f"{glossary.MAX_HINT}"))
+    return problems
+
+
 def structure(docs: Path) -> list[Problem]:
     """The checks the build runs before anything is rendered."""
-    problems = page_parity(docs) + heading_id_parity(docs)
+    problems = page_parity(docs) + heading_id_parity(docs) + glossary_hints(docs)
     for lang in LANGUAGES:
         for page in pages(docs, lang):
             path = docs / lang / page

@@ -32,6 +32,7 @@ APT_PACKAGES = {
         "hunspell-de-de": "German dictionary",
         "hunspell-en-gb": "English (British) dictionary",
         "poppler-utils": "pdffonts and pdftotext for the PDF tests",
+        "libatomic1": "Playwright's bundled Node.js driver",
     },
 }
 # Commands that may come from elsewhere than Debian (GitHub runners, nvm): installed from Debian
@@ -157,6 +158,23 @@ def ensure_node_modules() -> None:
     NODE_STAMP.write_text(wanted + "\n")
 
 
+def main(argv: list[str]) -> int:
+    """`python3 scripts/environment.py apt build|test`: only the Debian packages (for CI runners, as root)."""
+    if len(argv) != 2 or argv[0] != "apt" or argv[1] not in APT_PACKAGES:
+        print("usage: python3 scripts/environment.py apt build|test", file=sys.stderr)
+        return 2
+    wanted = dict(APT_PACKAGES["build"], **(APT_PACKAGES["test"] if argv[1] == "test" else {}))
+    missing = _missing_apt(wanted)
+    try:
+        if missing:
+            _apt_install(missing)
+    except SetupError as err:
+        print(f"setup: {err}", file=sys.stderr)
+        return 1
+    print("system packages: " + ("installed " + " ".join(missing) if missing else "all present"))
+    return 0
+
+
 def reexec_in_venv(script: Path, argv: list[str]) -> None:
     """Make sure .venv is ready, then run `script argv` with its python (does not return)."""
     try:
@@ -164,3 +182,7 @@ def reexec_in_venv(script: Path, argv: list[str]) -> None:
     except SetupError as err:
         sys.exit(f"setup: {err}")
     os.execv(str(python), [str(python), str(script), *argv])
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

