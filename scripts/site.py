@@ -63,5 +63,8 @@ def serve(address: str = "127.0.0.1:8000") -> int:
     """Live preview of both languages; rebuilds on every saved change."""
     url = f"http://{address}/"
     print(f"Live preview: {url} (German) and {url}en/ (English). Stop with Ctrl+C.", flush=True)
-    return mkdocs("serve", "--strict", "--dev-addr", address, "--livereload",
-                  env={"HANDBOOK_SITE_URL": url}).returncode
+    # Become the MkDocs server (exec), so that stopping this process stops the server too.
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "HANDBOOK_SITE_URL": url}
+    os.chdir(ROOT)
+    os.execve(sys.executable, [sys.executable, "-m", "mkdocs", "serve", "--strict", "--dev-addr", address,
+                               "--livereload"], env)

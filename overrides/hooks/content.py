@@ -81,8 +81,23 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     return markdown
 
 
+def _label_checkboxes(content: str) -> str:
+    """Checklist boxes get their item's text as their accessible name (tasklist leaves them unnamed)."""
+    if "task-list-control" not in content:
+        return content
+    from bs4 import BeautifulSoup
+    soup = BeautifulSoup(content, "html.parser")
+    for box in soup.select("li.task-list-item > label.task-list-control > input[type=checkbox]"):
+        item = box.find_parent("li")
+        parts = [c.get_text(" ") if hasattr(c, "get_text") else str(c)
+                 for c in item.contents if getattr(c, "name", None) not in ("ul", "ol", "label")]
+        box["aria-label"] = " ".join(" ".join(parts).split())[:200]
+    return str(soup)
+
+
 def on_page_content(content: str, page, config, files) -> str:
-    """Link the first use of each glossary term on the page (not inside links or headings)."""
+    """Name checklist boxes; link the first use of each glossary term (not inside links or headings)."""
+    content = _label_checkboxes(content)
     entries = _terms_for(_lang(page, config), config)
     if not entries or page.file.src_uri.endswith("glossary.md"):
         return content
