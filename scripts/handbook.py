@@ -100,6 +100,34 @@ def check(paths: tuple[Path, ...]) -> None:
     click.echo("check: no problems")
 
 
+@cli.command("check-translations")
+@click.option("--strict", is_flag=True, help="Exit with an error when a translation is behind.")
+def check_translations(strict: bool) -> None:
+    """English pages whose German original changed since they were last brought up to date."""
+    from scripts import translations
+    entries = translations.status(ROOT / "docs", ROOT)
+    click.echo(translations.report(entries))
+    if strict and any(e.state != "current" for e in entries):
+        sys.exit(1)
+
+
+@cli.command("mark-translated")
+@click.argument("pages", nargs=-1)
+@click.option("--all", "all_pages", is_flag=True, help="Every page (after a full review).")
+def mark_translated(pages: tuple[str, ...], all_pages: bool) -> None:
+    """Record that docs/en/PAGE now follows the current docs/de/PAGE (PAGE as in `lessons/effort.md`)."""
+    from scripts import checks, translations
+    docs = ROOT / "docs"
+    chosen = checks.pages(docs, "de") if all_pages else [p.removeprefix("docs/de/").removeprefix("docs/en/")
+                                                         for p in pages]
+    if not chosen:
+        raise click.ClickException("name the pages, or use --all")
+    for page in chosen:
+        if not (docs / "de" / page).exists() or not (docs / "en" / page).exists():
+            raise click.ClickException(f"{page}: needs docs/de/{page} and docs/en/{page}")
+        click.echo(f"docs/en/{page}: follows German version {translations.mark(docs, page)}")
+
+
 @cli.command("changed-pages")
 @click.option("--base", default="origin/main", show_default=True, help="Compare HEAD with this commit.")
 def changed_pages(base: str) -> None:

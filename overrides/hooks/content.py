@@ -18,12 +18,13 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 
 import _paths  # noqa: F401
-from scripts import glossary
+from scripts import glossary, translations
 
 TOKEN = re.compile(r"\{\{\s*([a-z_]+(?:\.[a-z_]+)?)\s*\}\}")
 ABBR = re.compile(r'<abbr title="([^"]*)">(.*?)</abbr>')
 BLOCKERS = re.compile(r"<(/?)(a|h[1-6])\b[^>]*>")
 _terms: dict[str, dict[str, glossary.Term]] = {}
+_status: dict[str, translations.Status] = {}
 
 
 def _lang(page, config) -> str:
@@ -46,6 +47,38 @@ def _terms_for(lang: str, config) -> dict[str, glossary.Term]:
 
 def on_pre_build(config) -> None:
     _terms.clear()
+    _status.clear()
+    docs = Path(config.docs_dir)
+    _status.update({s.page: s for s in translations.status(docs, Path(config.config_file_path).parent)})
+
+
+def _status_table(page, strings) -> str:
+    """The translation status of every page, as a Markdown table with links."""
+    here = posixpath.dirname(page.file.src_uri.split("/", 1)[1])
+    head = strings["status_columns"]
+    rows = [f"| {head[0]} | {head[1]} | {head[2]} |", "| --- | --- | --- |"]
+    for name, entry in sorted(_status.items()):
+        link = posixpath.relpath(name, here or ".")
+        rows.append(f"| [{name}]({link}) | {strings['status_states'][entry.state]} | {entry.changed or ''} |")
+    return "\n".join(rows)
+
+
+def _outdated_notice(markdown: str, page, config, strings) -> str:
+    name = page.file.src_uri.split("/", 1)[1]
+    entry = _status.get(name)
+    if entry is None or entry.state != "outdated":
+        return markdown
+    text = (strings["outdated_text"].format(date=entry.changed) if entry.changed
+            else strings["outdated_text_undated"])
+    german_url = config.extra["strings"]["de"]["home_url"] + name[:-3].removesuffix("index")
+    if not german_url.endswith("/") and german_url:
+        german_url += "/"
+    link = f'<a href="{_page_href(page, german_url)}" hreflang="de">{html.escape(strings["outdated_link"])}</a>'
+    notice = f'!!! warning "{strings["outdated_title"]}"\n    {html.escape(text)} {link}.\n'
+    lines = markdown.split("\n")
+    at = next((i for i, line in enumerate(lines) if line.startswith("# ")), -1)
+    lines.insert(at + 1, "\n" + notice)
+    return "\n".join(lines)
 
 
 def on_page_markdown(markdown: str, page, config, files) -> str:
@@ -64,6 +97,8 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
             if "PLATZHALTER" in value or "PLACEHOLDER" in value:
                 return f'<span class="hb-placeholder">{value}</span>'
             return value
+        if key == "translation_status":
+            return _status_table(page, strings)
         if key in ("pdf_link", "worksheets_pdf_link"):
             target = strings["pdf_url"] if key == "pdf_link" else strings["worksheets_pdf_url"]
             label = strings["pdf_download_title"] if key == "pdf_link" else strings["worksheets_pdf_title"]
@@ -73,6 +108,8 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
         raise PluginError(f"{page.file.src_uri}:{line}: unknown token {match.group(0)}")
 
     markdown = TOKEN.sub(replace, markdown)
+    if lang != config.extra.get("default_language", "de"):
+        markdown = _outdated_notice(markdown, page, config, strings)
     if page.file.src_uri.endswith("glossary.md"):
         return markdown
     entries = _terms_for(lang, config)
