@@ -19,16 +19,18 @@ class BuildError(RuntimeError):
     pass
 
 
-def mkdocs(*args: str, env: dict | None = None, quiet: bool = False) -> subprocess.CompletedProcess:
+def mkdocs(*args: str, env: dict | None = None, quiet: bool = False,
+           root: Path = ROOT) -> subprocess.CompletedProcess:
     cmd = [sys.executable, "-m", "mkdocs", *args]
-    return subprocess.run(cmd, cwd=ROOT, env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})},
+    return subprocess.run(cmd, cwd=root, env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})},
                            capture_output=quiet, text=True)
 
 
-def build_html(site_dir: Path, site_url: str | None = None, quiet: bool = False) -> None:
+def build_html(site_dir: Path, site_url: str | None = None, quiet: bool = False,
+               root: Path = ROOT) -> None:
     """mkdocs build --strict of both languages into site_dir (which it creates)."""
     env = {"HANDBOOK_SITE_URL": site_url} if site_url else {}
-    result = mkdocs("build", "--strict", "--site-dir", str(site_dir), env=env, quiet=quiet)
+    result = mkdocs("build", "--strict", "--site-dir", str(site_dir), env=env, quiet=quiet, root=root)
     if result.returncode != 0:
         detail = (result.stdout or "") + (result.stderr or "") if quiet else ""
         raise BuildError("mkdocs build --strict failed" + (f":\n{detail}" if detail else
@@ -36,13 +38,13 @@ def build_html(site_dir: Path, site_url: str | None = None, quiet: bool = False)
 
 
 def build(site_dir: Path = SITE, *, pdf: bool = True, site_url: str | None = None,
-          quiet: bool = False) -> Path:
+          quiet: bool = False, root: Path = ROOT) -> Path:
     """Build the complete site (and the PDFs) into a temporary directory, then swap it in."""
     site_dir = Path(site_dir).resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".site-", dir=site_dir.parent))
     try:
-        build_html(staging, site_url=site_url, quiet=quiet)
+        build_html(staging, site_url=site_url, quiet=quiet, root=root)
         if pdf:
             from scripts import pdf as pdf_module
             pdf_module.build_all(staging)

@@ -270,3 +270,70 @@ def test_make_serve_previews_both_languages(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+def _append(lang_text):
+    def change(box):
+        for lang, text in lang_text.items():
+            page = box / "docs" / lang / "lessons" / "effort.md"
+            page.write_text(page.read_text(encoding="utf-8") + text, encoding="utf-8")
+    return change
+
+
+def _front_matter(box):
+    page = box / "docs" / "de" / "lessons" / "effort.md"
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text.replace("description:", "description: Ziele: [offen\nx:", 1), encoding="utf-8")
+
+
+def _nav(box):
+    config = box / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "      - lessons/effort.md\n", "      - lessons/effort.md\n      - lessons/fehlt.md\n"), encoding="utf-8")
+
+
+BAD_INPUT = {
+    "invalid front matter": (_front_matter, ["docs/de/lessons/effort.md:2", "invalid YAML"]),
+    "missing image": (_append({"de": "\n![Bild](../assets/images/fehlt-de.svg)\n",
+                               "en": "\n![Picture](../assets/images/fehlt-en.svg)\n"}),
+                      ["de/lessons/effort.md", "fehlt-de.svg"]),
+    "image without alt text": (_append({"de": "\n![](../assets/images/logo.svg)\n",
+                                        "en": "\n![Logo](../assets/images/logo.svg)\n"}),
+                               ["docs/de/lessons/effort.md:", "has no alt text"]),
+    "script in Markdown": (_append({"de": "\n<script>alert(1)</script>\n"}),
+                           ["docs/de/lessons/effort.md:", "scripts, frames"]),
+    "iframe in Markdown": (_append({"en": "\n<iframe src=\"x.html\"></iframe>\n"}),
+                           ["docs/en/lessons/effort.md:", "scripts, frames"]),
+    "inline event handler": (_append({"de": "\n<span onmouseover=\"x()\">x</span>\n"}),
+                             ["docs/de/lessons/effort.md:", "inline event handlers"]),
+    "external image": (_append({"de": "\n![Bild](https://example.org/b.png)\n", "en": "\n![Pic](https://example.org/b.png)\n"}),
+                       ["docs/de/lessons/effort.md:", "loaded from another address"]),
+    "navigation entry to a missing file": (_nav, ["lessons/fehlt.md"]),
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", BAD_INPUT)
+def test_bad_input_stops_the_build_naming_the_file(tmp_path, case):
+    change, expected = BAD_INPUT[case]
+    box = make_sandbox(tmp_path)
+    change(box)
+    result = build_sandbox(box)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, output[-2000:]
+    for text in expected:
+        assert text in output, f"{text!r} not in the build's messages:\n{output[-1500:]}"
+
+
+@pytest.mark.slow
+def test_a_failed_build_keeps_the_last_good_site(tmp_path):
+    from scripts import site as site_module
+    box = make_sandbox(tmp_path)
+    out = tmp_path / "published"
+    site_module.build(out, pdf=False, quiet=True, root=box)
+    good = (out / "lessons" / "effort" / "index.html").read_bytes()
+    _append({"de": "\n<script>alert(1)</script>\n"})(box)
+    with pytest.raises(site_module.BuildError, match="scripts, frames"):
+        site_module.build(out, pdf=False, quiet=True, root=box)
+    assert (out / "lessons" / "effort" / "index.html").read_bytes() == good
+    assert not list(tmp_path.glob(".site-*")), "the failed build left its staging directory behind"
