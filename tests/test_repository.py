@@ -195,6 +195,16 @@ class _FakeGitHub(http.server.BaseHTTPRequestHandler):
         return json.loads(self.rfile.read(int(self.headers["Content-Length"])) or b"null")
 
     def do_POST(self):
+        if self.path.startswith("/upload"):
+            data = self.rfile.read(int(self.headers["Content-Length"]))
+            self.calls.append(("UPLOAD", self.path, len(data), self.headers["Content-Type"]))
+            return self._send(201, {"name": self.path})
+        if self.path.endswith("/releases"):
+            body = self._body()
+            self.calls.append(("POST", self.path, body))
+            host = self.headers["Host"]
+            return self._send(201, {"tag_name": body["tag_name"], "assets": [],
+                                    "upload_url": f"http://{host}/upload{{?name,label}}"})
         body = self._body()
         self.calls.append(("POST", self.path, body))
         issue = {"number": len(self.issues) + 1, "state": "open", **body}
@@ -234,3 +244,18 @@ def test_link_report_keeps_one_issue_up_to_date(fake_github):
     assert _FakeGitHub.issues[0]["body"] == "2 broken"
     client.upsert_issue("external-links", "Links", "all fine", close=True)
     assert _FakeGitHub.issues[0]["state"] == "closed"
+
+
+def test_a_tag_release_gets_all_four_pdfs(fake_github, tmp_path):
+    files = []
+    for name in ("pdf/handbuch.pdf", "pdf/arbeitsblaetter.pdf", "en/pdf/handbook.pdf", "en/pdf/worksheets.pdf"):
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"%PDF-1.7 test")
+        files.append(path)
+    client = github.Client(api=fake_github, repository="o/r", token="t")
+    assert client.release_assets("v1.0.0", files) == [p.name for p in files]
+    uploads = [c for c in _FakeGitHub.calls if c[0] == "UPLOAD"]
+    assert [c[1].split("name=")[1] for c in uploads] == [p.name for p in files]
+    assert all(c[3] == "application/pdf" for c in uploads)
+    assert ("POST", "/repos/o/r/releases", {"tag_name": "v1.0.0", "name": "v1.0.0"}) in _FakeGitHub.calls
