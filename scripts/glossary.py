@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from scripts.checks import headings, split_front_matter
+from scripts.checks import headings
 
 MAX_HINT = 200
 
@@ -55,6 +55,3 @@ def abbreviations(entries: list[Term]) -> str:
         out.append(f"*[{entry.term}]: {hint}")
     return "\n".join(out)
 
-
-def body_line(text: str) -> int:
-    return split_front_matter(text)[1]

@@ -18,7 +18,7 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 
 import _paths  # noqa: F401
-from scripts import glossary, translations
+from scripts import checks, glossary, translations
 
 TOKEN = re.compile(r"\{\{\s*([a-z_]+(?:\.[a-z_]+)?)\s*\}\}")
 ABBR = re.compile(r'<abbr title="([^"]*)">(.*?)</abbr>')
@@ -108,7 +108,7 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
         raise PluginError(f"{page.file.src_uri}:{line}: unknown token {match.group(0)}")
 
     markdown = TOKEN.sub(replace, markdown)
-    if lang != config.extra.get("default_language", "de"):
+    if lang != checks.DEFAULT_LANGUAGE:
         markdown = _outdated_notice(markdown, page, config, strings)
     if page.file.src_uri.endswith("glossary.md"):
         return markdown
