@@ -268,6 +268,65 @@ def glossary_hints(docs: Path) -> list[Problem]:
     return problems
 
 
+def link_targets(docs: Path) -> list[Problem]:
+    """Relative links and images point to files that exist, and anchors to headings that exist."""
+    import posixpath
+    from urllib.parse import unquote, urlsplit
+    problems, ids = [], {}
+
+    def ids_of(path: Path) -> set[str]:
+        if path not in ids:
+            ids[path] = {h.id for h in headings(path.read_text(encoding="utf-8")) if h.id}
+        return ids[path]
+
+    for lang in LANGUAGES:
+        for page in pages(docs, lang):
+            path = docs / lang / page
+            for number, is_image, _, target in links(path.read_text(encoding="utf-8")):
+                split = urlsplit(target)
+                if target.startswith("[") or split.scheme or target.startswith("//"):
+                    continue
+                if not split.path:
+                    if split.fragment and split.fragment not in ids_of(path):
+                        problems.append(Problem(path, number, f"anchor #{split.fragment} does not exist on "
+                                                              "this page; use the id of one of its headings"))
+                    continue
+                resolved = Path(posixpath.normpath(posixpath.join(posixpath.dirname(
+                    f"{lang}/{page}"), unquote(split.path))))
+                candidates = [docs / resolved]
+                if resolved.parts and resolved.parts[0] in LANGUAGES:
+                    # shared files: docs/de/x/../assets/a.svg is docs/assets/a.svg (as static-i18n resolves it)
+                    candidates.append(docs / Path(*resolved.parts[1:]))
+                found = next((c for c in candidates if c.is_file()), None)
+                kind = "image" if is_image else "link"
+                if found is None:
+                    problems.append(Problem(path, number, f"{kind} target {split.path} does not exist; "
+                                                          "fix the path (relative to this page)"))
+                elif split.fragment and found.suffix == ".md" and split.fragment not in ids_of(found):
+                    problems.append(Problem(path, number, f"anchor #{split.fragment} does not exist in "
+                                                          f"{rel(found)}; use the id of one of its headings"))
+    return problems
+
+
+def nav_entries(config_file: Path, docs: Path) -> list[Problem]:
+    """Every page the navigation names exists in every language folder."""
+    lines = config_file.read_text(encoding="utf-8").splitlines()
+    problems, in_nav = [], False
+    for number, line in enumerate(lines, 1):
+        if line.startswith("nav:"):
+            in_nav = True
+            continue
+        if in_nav and line and not line.startswith((" ", "#")):
+            break
+        match = re.search(r"(?:^\s*-\s*|:\s*)([\w./-]+\.md)\s*$", line) if in_nav else None
+        if match:
+            for lang in LANGUAGES:
+                if not (docs / lang / match.group(1)).is_file():
+                    problems.append(Problem(config_file, number, f"the navigation names {match.group(1)}, "
+                                            f"which is missing in docs/{lang}/; add the page or fix the entry"))
+    return problems
+
+
 def structure(docs: Path) -> list[Problem]:
     """The checks the build runs before anything is rendered."""
     problems = page_parity(docs) + heading_id_parity(docs) + glossary_hints(docs)
@@ -275,7 +334,10 @@ def structure(docs: Path) -> list[Problem]:
         for page in pages(docs, lang):
             path = docs / lang / page
             problems += page_rules(path, path.read_text(encoding="utf-8"))
-    return problems + link_parity(docs)
+    config = docs.parent / "mkdocs.yml"
+    if config.is_file():
+        problems += nav_entries(config, docs)
+    return problems + link_parity(docs) + link_targets(docs)
 
 
 def run_all(docs: Path, *, spelling: bool = True) -> list[Problem]:
