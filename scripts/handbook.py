@@ -55,11 +55,11 @@ def serve(address: str) -> None:
 @click.option("--site-dir", type=click.Path(path_type=Path), default=ROOT / "site", show_default=True)
 def build(no_pdf: bool, site_dir: Path) -> None:
     """The complete site in site/ (English in site/en/) with both PDFs."""
-    from scripts import site
+    from scripts import pdf as pdf_module, site
     _system("build")
     try:
         out = site.build(site_dir, pdf=not no_pdf)
-    except site.BuildError as err:
+    except (site.BuildError, pdf_module.PdfError) as err:
         raise click.ClickException(f"{err}\nThe previous site/ was left as it was.") from err
     click.echo(f"build: site written to {out}")
 

@@ -12,7 +12,6 @@ from pathlib import Path
 from scripts.environment import ROOT
 
 SITE = ROOT / "site"
-PREVIEW_URL = "http://127.0.0.1:8000/"
 
 
 class BuildError(RuntimeError):

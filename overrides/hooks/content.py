@@ -19,6 +19,7 @@ from mkdocs.exceptions import PluginError
 
 import _paths  # noqa: F401
 from scripts import checks, glossary, translations
+from scripts.pdf import page_url
 
 TOKEN = re.compile(r"\{\{\s*([a-z_]+(?:\.[a-z_]+)?)\s*\}\}")
 ABBR = re.compile(r'<abbr title="([^"]*)">(.*?)</abbr>')
@@ -70,9 +71,7 @@ def _outdated_notice(markdown: str, page, config, strings) -> str:
         return markdown
     text = (strings["outdated_text"].format(date=entry.changed) if entry.changed
             else strings["outdated_text_undated"])
-    german_url = config.extra["strings"]["de"]["home_url"] + name[:-3].removesuffix("index")
-    if not german_url.endswith("/") and german_url:
-        german_url += "/"
+    german_url = page_url(name, config.extra["strings"][checks.DEFAULT_LANGUAGE]["home_url"])
     link = f'<a href="{_page_href(page, german_url)}" hreflang="de">{html.escape(strings["outdated_link"])}</a>'
     notice = f'!!! warning "{strings["outdated_title"]}"\n    {html.escape(text)} {link}.\n'
     lines = markdown.split("\n")
