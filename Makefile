@@ -1,6 +1,6 @@
 # Every target forwards to the one command line, scripts/handbook.py (see `make help`).
 PYTHON ?= python3
-TARGETS := setup serve build pdf test check check-translations
+TARGETS := setup serve build pdf test check check-translations bench profile
 
 .PHONY: $(TARGETS) help
 $(TARGETS):

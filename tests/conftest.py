@@ -3,13 +3,10 @@ and Chromium driven by Playwright."""
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import shutil
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pytest
@@ -17,7 +14,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from scripts import checks, environment, site as site_module  # noqa: E402
+from scripts import checks, environment, site as site_module, webserver  # noqa: E402
 
 DOCS = ROOT / "docs"
 LANGS = checks.LANGUAGES
@@ -32,12 +29,12 @@ def page_paths() -> list[str]:
 
 
 def html_path(site: Path, lang: str, md_path: str) -> Path:
-    from scripts.pdf import page_url
+    from scripts.checks import page_url
     return site / page_url(md_path, PREFIX[lang]) / "index.html"
 
 
 def url_path(lang: str, md_path: str) -> str:
-    from scripts.pdf import page_url
+    from scripts.checks import page_url
     return "/" + page_url(md_path, PREFIX[lang])
 
 
@@ -67,34 +64,11 @@ def build_sandbox(box: Path) -> subprocess.CompletedProcess:
                            str(box / "site")], cwd=box, env=env, capture_output=True, text=True)
 
 
-class _Handler(http.server.SimpleHTTPRequestHandler):
-    """Static files like the published site; unknown paths get their language's 404 page."""
-
-    def log_message(self, *args):
-        pass
-
-    def send_error(self, code, message=None, explain=None):
-        if code != 404:
-            return super().send_error(code, message, explain)
-        root = Path(self.directory)
-        page = root / "en" / "404.html" if self.path.startswith("/en/") else root / "404.html"
-        body = page.read_bytes()
-        self.send_response(404)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
-
-
 @pytest.fixture(scope="session")
 def server(site):
-    handler = functools.partial(_Handler, directory=str(site))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
+    """The built site as GitHub Pages serves it (gzip, cache headers, per-language 404 pages)."""
+    with webserver.SiteServer(site) as httpd:
+        yield httpd.url.rstrip("/")
 
 
 @pytest.fixture(scope="session")

@@ -41,12 +41,13 @@ def make_targets() -> set[str]:
     return set(re.search(r"^TARGETS := (.*)$", text, re.M).group(1).split()) | {"help"}
 
 
-def test_the_four_workflows_exist():
+def test_the_five_workflows_exist():
     names = {p.stem for p in WORKFLOWS}
-    assert names == {"check", "deploy", "release", "links"}
+    assert names == {"check", "deploy", "release", "links", "bench"}
     assert "pull_request" in load(ROOT / ".github/workflows/check.yml")["on"]
     assert load(ROOT / ".github/workflows/release.yml")["on"]["push"]["tags"] == ["v*"]
     assert {"schedule", "workflow_dispatch"} <= set(load(ROOT / ".github/workflows/links.yml")["on"])
+    assert {"schedule", "workflow_dispatch"} <= set(load(ROOT / ".github/workflows/bench.yml")["on"])
 
 
 @pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
@@ -111,8 +112,11 @@ def test_actionlint_can_fail(tmp_path):
 
 def test_dependabot_is_monthly_grouped_and_cools_down():
     data = yaml.safe_load((ROOT / ".github" / "dependabot.yml").read_text(encoding="utf-8"))
-    ecosystems = {u["package-ecosystem"]: u for u in data["updates"]}
-    assert {"pip", "github-actions"} <= set(ecosystems)
+    ecosystems = {(u["package-ecosystem"], u["directory"]): u for u in data["updates"]}
+    locks = [ROOT / "package-lock.json", *ROOT.glob("*/package-lock.json")]
+    npm_dirs = {"/" + p.parent.relative_to(ROOT).as_posix() if p.parent != ROOT else "/" for p in locks}
+    assert {("pip", "/"), ("github-actions", "/")} | {("npm", d) for d in npm_dirs} <= set(ecosystems)
+    assert ("npm", "/bench") in ecosystems
     for update in ecosystems.values():
         assert update["schedule"]["interval"] == "monthly"
         assert update["groups"] and update["cooldown"]["default-days"] >= 7

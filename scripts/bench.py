@@ -1,0 +1,570 @@
+"""`make bench`: how long contributors wait and how much readers download, against the budgets.
+
+Every measurement runs several times; the table and the JSON results file give median, minimum and
+maximum. Work happens in temporary directories and sandbox copies of the sources, never in docs/ or
+site/. A budget is met when the median (times, scores) or the worst case (bytes) is within it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import json
+import os
+import platform
+import secrets
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from scripts import checks, environment, site as site_module
+from scripts.environment import ROOT
+
+KB = 1000  # kilobytes as in the budgets (and as browsers' network panels count them)
+MB = 1000 * 1000
+BENCH_NODE = ROOT / "bench"
+RESULTS = ROOT / ".bench" / "results.json"
+PREFIX = {"de": "", "en": "en/"}
+# What a sandbox needs to build the site: the sources, the theme overrides and the hooks' modules.
+SANDBOX_ITEMS = ("mkdocs.yml", "docs", "overrides", "includes", "scripts", "checks")
+LIGHTHOUSE_CATEGORIES = {"performance": 95, "accessibility": 100, "best-practices": 95, "seo": 95}
+PREVIEW_PAGE = "report/method.md"
+RELOADED = "Reloading browsers"  # what `mkdocs serve` logs when a rebuilt site is being served
+REBUILD_FAILED = "An error happened during the rebuild"
+GROUPS = ("site-build", "pdf", "full-build", "preview", "scaling", "weight", "lighthouse")
+
+
+class BenchError(RuntimeError):
+    pass
+
+
+@dataclass
+class Measurement:
+    key: str
+    label: str
+    unit: str
+    values: list[float]
+    budget: float | None = None
+    higher_is_better: bool = False
+    judge: str = "median"  # the statistic held against the budget: "median" or "worst"
+    details: dict = field(default_factory=dict)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.values)
+
+    @property
+    def worst(self) -> float:
+        return min(self.values) if self.higher_is_better else max(self.values)
+
+    @property
+    def judged(self) -> float:
+        return self.worst if self.judge == "worst" else self.median
+
+    @property
+    def ok(self) -> bool | None:
+        if self.budget is None:
+            return None
+        return self.judged >= self.budget if self.higher_is_better else self.judged <= self.budget
+
+    def as_dict(self) -> dict:
+        data = asdict(self)
+        data.update(median=self.median, min=min(self.values), max=max(self.values), ok=self.ok)
+        return data
+
+
+def _fmt(value: float, unit: str) -> str:
+    if unit == "score":
+        return f"{value:.0f}"
+    if unit in ("s", "MB"):
+        return f"{value:.2f}"
+    return f"{value:.1f}" if value < 100 else f"{value:.0f}"
+
+
+def table(measurements: list[Measurement]) -> str:
+    rows = [("measurement", "unit", "runs", "median", "min", "max", "budget", "")]
+    for m in measurements:
+        budget = "" if m.budget is None else ("≥ " if m.higher_is_better else "≤ ") + _fmt(m.budget, m.unit)
+        if m.budget is not None and m.judge == "worst":
+            budget += " (each)"
+        status = {None: "", True: "ok", False: "OVER BUDGET"}[m.ok]
+        rows.append((m.label, m.unit, str(len(m.values)), _fmt(m.median, m.unit), _fmt(min(m.values), m.unit),
+                     _fmt(max(m.values), m.unit), budget, status))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    numeric = {2, 3, 4, 5}
+    lines = []
+    for n, row in enumerate(rows):
+        cells = [c.rjust(w) if i in numeric and n else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths))]
+        lines.append("  ".join(cells).rstrip())
+        if n == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def markdown_report(document: dict, before: dict | None = None) -> str:
+    """A results file as a Markdown table; with `before`, the earlier figures beside the new ones."""
+    earlier = {m["key"]: m for m in (before or {}).get("measurements", [])}
+    head = ["measurement", "unit"] + (["before (median)"] if before else []) + [
+        "median", "min", "max", "runs", "budget", ""]
+    lines = ["| " + " | ".join(head) + " |", "|" + "|".join([" --- "] * 2 + [" ---: "] * (len(head) - 3)
+                                                            + [" --- "]) + "|"]
+    for m in document["measurements"]:
+        unit = m["unit"]
+        budget = "" if m["budget"] is None else ("≥ " if m["higher_is_better"] else "≤ ") + _fmt(m["budget"], unit)
+        if m["budget"] is not None and m["judge"] == "worst":
+            budget += " each"
+        status = {None: "", True: "ok", False: "**over budget**"}[m["ok"]]
+        row = [m["label"], unit]
+        if before:
+            row.append(_fmt(earlier[m["key"]]["median"], unit) if m["key"] in earlier else "")
+        row += [_fmt(m["median"], unit), _fmt(m["min"], unit), _fmt(m["max"], unit), str(len(m["values"])),
+                budget, status]
+        lines.append("| " + " | ".join(row) + " |")
+    for group, message in document.get("errors", {}).items():
+        lines.append(f"\n**{group} failed:** {message.splitlines()[0]}")
+    return "\n".join(lines)
+
+
+def _git_commit() -> dict:
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
+                           capture_output=True, text=True)
+    return {"commit": head.stdout.strip() or None, "uncommitted_changes": bool(dirty.stdout.strip())}
+
+
+def results_document(measurements: list[Measurement], options: dict) -> dict:
+    return {
+        "schema": 1,
+        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        **_git_commit(),
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
+                    "platform": platform.platform()},
+        "options": options,
+        "measurements": [m.as_dict() for m in measurements],
+        "over_budget": [m.label for m in measurements if m.ok is False],
+    }
+
+
+def _timed(func, *args, **kwargs) -> float:
+    started = time.perf_counter()
+    func(*args, **kwargs)
+    return time.perf_counter() - started
+
+
+def _run(cmd: list[str], cwd: Path = ROOT, env: dict | None = None) -> None:
+    result = subprocess.run(cmd, cwd=cwd, env={**os.environ, **(env or {})}, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise BenchError(f"{' '.join(cmd)} failed:\n{result.stdout}{result.stderr}")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+# --- sandboxes: copies of the sources, optionally with the content multiplied ----------------------
+
+def make_sandbox(dest: Path, factor: int = 1) -> Path:
+    """A git repository holding a copy of the sources (factor > 1: every page `factor` times)."""
+    dest.mkdir(parents=True)
+    for item in SANDBOX_ITEMS:
+        source = ROOT / item
+        if source.is_dir():
+            shutil.copytree(source, dest / item, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        else:
+            shutil.copy2(source, dest / item)
+    if factor > 1:
+        multiply(dest, factor)
+    env = {"GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "bench@localhost", "GIT_COMMITTER_NAME": "bench",
+           "GIT_COMMITTER_EMAIL": "bench@localhost", "GIT_AUTHOR_DATE": "2026-01-01T12:00:00Z",
+           "GIT_COMMITTER_DATE": "2026-01-01T12:00:00Z"}
+    for cmd in (["git", "init", "-q", "-b", "main"], ["git", "add", "-A"], ["git", "commit", "-q", "-m", "bench"]):
+        _run(cmd, cwd=dest, env=env)
+    return dest
+
+
+def multiply(box: Path, factor: int) -> int:
+    """Copy every page (both languages) factor-1 times next to itself and list the copies in the nav."""
+    from mkdocs.utils import yaml_load  # understands the !ENV tags of mkdocs.yml
+    import yaml
+
+    config_file = box / "mkdocs.yml"
+    text = config_file.read_text(encoding="utf-8")
+    start = text.find("\nnav:\n")
+    if start < 0:
+        raise BenchError(f"{config_file}: no top-level `nav:` block to extend")
+    nav = yaml_load(text[start:])["nav"]
+    docs = box / "docs"
+    copies = 0
+
+    def expand(items: list) -> list:
+        nonlocal copies
+        out = []
+        for item in items:
+            if isinstance(item, dict):
+                out.append({title: expand(children) for title, children in item.items()})
+                continue
+            out.append(item)
+            for n in range(2, factor + 1):
+                name = f"{item[:-3]}-x{n}.md"
+                for lang in checks.LANGUAGES:
+                    shutil.copy2(docs / lang / item, docs / lang / name)
+                    copies += 1
+                out.append(name)
+        return out
+
+    expanded = expand(nav)
+    text = text[:start] + "\n" + yaml.safe_dump({"nav": expanded}, allow_unicode=True, sort_keys=False)
+    config_file.write_text(text, encoding="utf-8")
+    return copies
+
+
+# --- the measurements -------------------------------------------------------------------------------
+
+class Bench:
+    def __init__(self, runs: int, work: Path, log=print, *, site: Path | None = None, browser=None):
+        """site: an already built site to measure (else one is built); browser: a Playwright browser."""
+        self.runs = runs
+        self.work = work
+        self.log = log
+        self.port = free_port()
+        self.site_url = f"http://127.0.0.1:{self.port}/"
+        self._site = site
+        self._browser = browser
+        self._own_browser = browser is None
+        self._playwright = None
+
+    # shared resources
+    def site(self) -> Path:
+        """The complete site (with PDFs) built once, for the address the local server will have."""
+        if self._site is None:
+            self.log("  building the site with PDFs once for the measurements that need it …")
+            self._site = site_module.build(self.work / "site", pdf=True, site_url=self.site_url, quiet=True)
+        return self._site
+
+    def browser(self):
+        if self._browser is None:
+            from playwright.sync_api import sync_playwright
+            executable = environment.find_browser()
+            if executable is None:
+                raise BenchError("no Chromium or Google Chrome found: run `make setup`")
+            self._playwright = sync_playwright().start()
+            self._browser = self._playwright.chromium.launch(
+                executable_path=executable, headless=True,
+                args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        return self._browser
+
+    def close(self) -> None:
+        if self._browser is not None and self._own_browser:
+            self._browser.close()
+            self._playwright.stop()
+
+    def _repeat(self, what: str, func, runs: int | None = None) -> list[float]:
+        values = []
+        for n in range(runs or self.runs):
+            values.append(func(n))
+            self.log(f"  {what}: run {n + 1}: {values[-1]:.2f} s")
+        return values
+
+    # build times
+    def site_build(self) -> list[Measurement]:
+        values = self._repeat("site build", lambda n: _timed(
+            site_module.build_html, self.work / f"html-{n}", quiet=True))
+        return [Measurement("site-build", "site build, both languages, no PDF", "s", values, budget=5.0)]
+
+    def pdf(self) -> list[Measurement]:
+        from scripts import pdf as pdf_module
+        site = self.site()
+        config = pdf_module.load_config()
+        out = []
+        for kind in ("book", "worksheets"):
+            for lang in pdf_module.languages(config):
+                code = ("import sys; from pathlib import Path; from scripts import pdf; "
+                        f"pdf.job(Path(sys.argv[1]), {lang!r}, {kind!r})")
+                values = self._repeat(f"PDF {lang} {kind}", lambda n: _timed(
+                    _run, [sys.executable, "-c", code, str(site)]))
+                out.append(Measurement(f"pdf-{lang}-{kind}", f"PDF {lang} {kind}, on its own", "s", values))
+        values = self._repeat("all PDFs", lambda n: _timed(_all_pdfs, site))
+        out.append(Measurement("pdf-all", "all 4 PDFs, as make build makes them", "s", values))
+        strings = config["extra"]["strings"]
+        for lang in pdf_module.languages(config):
+            for key in ("pdf_url", "worksheets_pdf_url"):
+                path = site / strings[lang][key]
+                out.append(Measurement(f"size-{path.name}", f"size of {strings[lang][key]}", "MB",
+                                       [path.stat().st_size / MB], budget=5.0))
+        return out
+
+    def full_build(self) -> list[Measurement]:
+        make = shutil.which("make")
+        if make is None:
+            raise BenchError("make is missing: apt-get install make")
+        values = self._repeat("make build", lambda n: _timed(
+            _run, [make, "build", f"ARGS=--site-dir {self.work / f'full-{n}'}"]))
+        return [Measurement("full-build", "make build (site and all PDFs)", "s", values, budget=60.0)]
+
+    # the live preview
+    def preview(self) -> list[Measurement]:
+        box = make_sandbox(self.work / "preview")
+        with preview_server(box, self.work / "preview-serve.log") as (address, server, log_file):
+            context = self.browser().new_context()
+            page = context.new_page()
+
+            def one(n: int) -> float:
+                lang = checks.LANGUAGES[n % len(checks.LANGUAGES)]
+                source = box / "docs" / lang / PREVIEW_PAGE
+                original = source.read_text(encoding="utf-8")
+                page.goto(f"http://{address}/{PREFIX[lang]}{PREVIEW_PAGE[:-3]}/", wait_until="load")
+                page.wait_for_timeout(500)  # the page's live-reload request is waiting
+                marker = f"Messmarke{secrets.token_hex(4)}"
+                reloads = log_file.read_text().count(RELOADED)
+                started = time.perf_counter()
+                source.write_text(original + f"\n\n{marker}\n", encoding="utf-8")
+                wait_for_rebuild(log_file, reloads, server)  # the rebuilt site is served
+                served.append(time.perf_counter() - started)
+                try:
+                    page.get_by_text(marker).wait_for(timeout=60_000)
+                except Exception as err:
+                    raise BenchError(f"the edit did not appear in the preview; see {log_file}") from err
+                seconds = time.perf_counter() - started
+                source.write_text(original, encoding="utf-8")
+                page.get_by_text(marker).wait_for(state="detached", timeout=60_000)
+                return seconds
+
+            served: list[float] = []
+            values = self._repeat("preview, edit to visible", one)
+            context.close()
+        return [Measurement("preview-served", "preview: edit rebuilt and served", "s", served),
+                Measurement("preview", f"preview: edit of {PREVIEW_PAGE} visible in the browser", "s",
+                            values, budget=2.0,
+                            details={"languages": [checks.LANGUAGES[n % len(checks.LANGUAGES)]
+                                                   for n in range(len(values))]})]
+
+    # growth with the amount of content
+    def scaling(self, factors: tuple[int, ...] = (1, 4, 16)) -> list[Measurement]:
+        out, medians = [], {}
+        for factor in factors:
+            box = make_sandbox(self.work / f"scale-{factor}", factor)
+            pages = sum(len(checks.pages(box / "docs", lang)) for lang in checks.LANGUAGES)
+            runs = self.runs if factor < 16 else max(1, min(self.runs, 3))
+            values = self._repeat(f"site build at {factor}x ({pages} pages)", lambda n: _timed(
+                site_module.build_html, box / f"site-{n}", quiet=True, root=box), runs)
+            medians[factor] = statistics.median(values)
+            out.append(Measurement(f"scale-{factor}x", f"site build at {factor}x content ({pages} pages)", "s",
+                                   values, details={"pages": pages}))
+            shutil.rmtree(box, ignore_errors=True)
+        if 1 in medians and len(medians) > 1:
+            top = max(medians)
+            out.append(Measurement(f"growth-{top}x", f"time at {top}x content / time at 1x", "x",
+                                   [medians[top] / medians[1]], budget=float(top + top // 4)))
+        return out
+
+    # what readers download
+    def weight(self) -> list[Measurement]:
+        from scripts import webserver
+        from scripts.checks import page_url
+        site = self.site()
+        out = []
+        with webserver.SiteServer(site, port=self.port) as server:
+            for lang in checks.LANGUAGES:
+                context = self.browser().new_context(viewport={"width": 375, "height": 812}, is_mobile=True,
+                                                      has_touch=True)
+                page = context.new_page()
+                server.log.take()
+                page.goto(f"{server.url}{PREFIX[lang]}", wait_until="networkidle")
+                first = server.log.take()
+                later, per_page = [], {}
+                for md in checks.pages(ROOT / "docs", lang):
+                    if md == "index.md":
+                        continue
+                    page.goto(server.url + page_url(md, PREFIX[lang]), wait_until="networkidle")
+                    sent = sum(t.bytes for t in server.log.take())
+                    per_page[md] = sent
+                    later.append(sent / KB)
+                context.close()
+                out.append(Measurement(
+                    f"first-visit-{lang}", f"first visit, home page ({lang}), transferred", "kB",
+                    [sum(t.bytes for t in first) / KB], budget=250.0,
+                    details={"requests": [asdict(t) for t in first]}))
+                heaviest = max(per_page, key=per_page.get)
+                out.append(Measurement(
+                    f"next-page-{lang}", f"next page, warm cache ({lang}, each page)", "kB", later,
+                    budget=30.0, judge="worst", details={"bytes_per_page": per_page, "heaviest": heaviest}))
+        for lang in checks.LANGUAGES:
+            index = site / PREFIX[lang] / "search" / "search_index.json"
+            raw = index.read_bytes()
+            out.append(Measurement(f"search-index-{lang}", f"search index ({lang}), gzip", "kB",
+                                   [len(gzip.compress(raw, 6)) / KB], details={"uncompressed_kB": len(raw) / KB}))
+        return out
+
+    # Lighthouse, mobile profile (its default), against the local build
+    def lighthouse(self) -> list[Measurement]:
+        from scripts import webserver
+        modules = environment.ensure_node_modules(BENCH_NODE)
+        cli = modules / "lighthouse" / "cli" / "index.js"
+        node = shutil.which("node")
+        browser = environment.find_browser()
+        if node is None or browser is None:
+            raise BenchError("Lighthouse needs node and Chromium: run `make setup`")
+        site = self.site()
+        pages = {f"home {lang}": PREFIX[lang] for lang in checks.LANGUAGES}
+        for lang in checks.LANGUAGES:
+            pages[f"largest page {lang}"] = _largest_page(site, lang)
+        scores: dict[str, dict[str, list[float]]] = {c: {} for c in LIGHTHOUSE_CATEGORIES}
+        audits: dict[str, list[str]] = {}
+        metrics: dict[str, list[dict]] = {}
+        with webserver.SiteServer(site, port=self.port) as server:
+            for label, path in pages.items():
+                for n in range(lighthouse_runs(self.runs)):
+                    report = self.work / f"lighthouse-{label.replace(' ', '-')}-{n}.json"
+                    cmd = [node, str(cli), server.url + path, "--quiet", "--output=json",
+                           f"--output-path={report}", "--only-categories=" + ",".join(LIGHTHOUSE_CATEGORIES),
+                           "--chrome-flags=--headless --no-sandbox --disable-gpu"]
+                    _run(cmd, env={"CHROME_PATH": browser})
+                    data = json.loads(report.read_text())
+                    for category, values in parse_lighthouse(data).items():
+                        scores[category].setdefault(label, []).append(values)
+                    audits[label] = failed_audits(data)
+                    metrics.setdefault(label, []).append(lighthouse_metrics(data))
+                    self.log(f"  lighthouse {label}: run {n + 1}: " + ", ".join(
+                        f"{c} {v[label][-1]:.0f}" for c, v in scores.items()))
+        out = []
+        for category, budget in LIGHTHOUSE_CATEGORIES.items():
+            for label, values in scores[category].items():
+                out.append(Measurement(f"lighthouse-{category}-{label.replace(' ', '-')}",
+                                       f"Lighthouse {category}, {label} (/{pages[label]})", "score", values,
+                                       budget=float(budget), higher_is_better=True,
+                                       details={"failed_audits": audits[label],
+                                                "metrics_per_run": metrics[label]}))
+        return out
+
+
+def lighthouse_runs(runs: int) -> int:
+    """Lighthouse's own advice against its run-to-run variance: the median of five runs (fewer only
+    when fewer than three runs were asked for, for a quick look)."""
+    return max(runs, 5) if runs >= 3 else runs
+
+
+def _all_pdfs(site: Path) -> None:
+    code = "import sys; from pathlib import Path; from scripts import pdf; pdf.build_all(Path(sys.argv[1]))"
+    _run([sys.executable, "-c", code, str(site)])
+
+
+@contextlib.contextmanager
+def preview_server(box: Path, log_file: Path):
+    """`make serve`'s command on a free port in the sandbox box: yields (address, process, log file)."""
+    address = f"127.0.0.1:{free_port()}"
+    cmd, env = site_module.serve_command(address)
+    with open(log_file, "w") as log:
+        server = subprocess.Popen(cmd, cwd=box, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        _wait_for_http(f"http://{address}/", server, log_file)
+        yield address, server, log_file
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def wait_for_rebuild(log_file: Path, before: int, server: subprocess.Popen, timeout: float = 60) -> None:
+    """Until `mkdocs serve` has logged a rebuild (or a failed one) after `before` earlier ones."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        text = log_file.read_text()
+        if text.count(RELOADED) + text.count(REBUILD_FAILED) > before or server.poll() is not None:
+            return
+        time.sleep(0.005)
+    raise BenchError(f"the preview did not rebuild within {timeout:.0f} s; see {log_file}")
+
+
+def _wait_for_http(url: str, process: subprocess.Popen, log_file: Path, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise BenchError(f"the preview server stopped; its messages are in {log_file}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise BenchError(f"the preview server did not answer within {timeout:.0f} s; see {log_file}")
+
+
+def _largest_page(site: Path, lang: str) -> str:
+    from scripts.checks import page_url
+    pages = [md for md in checks.pages(ROOT / "docs", lang) if md != "index.md"]
+    return max((page_url(md, PREFIX[lang]) for md in pages),
+               key=lambda url: (site / url / "index.html").stat().st_size)
+
+
+def parse_lighthouse(report: dict) -> dict[str, float]:
+    """Category scores (0-100) from a Lighthouse JSON report; a missing score is an error."""
+    out = {}
+    for category in LIGHTHOUSE_CATEGORIES:
+        entry = report.get("categories", {}).get(category)
+        if entry is None or entry.get("score") is None:
+            problem = report.get("runtimeError", {}).get("message", "no score")
+            raise BenchError(f"Lighthouse gave no {category} score for {report.get('finalDisplayedUrl')}: "
+                             f"{problem}")
+        out[category] = round(entry["score"] * 100, 1)
+    return out
+
+
+METRICS = ("first-contentful-paint", "largest-contentful-paint", "total-blocking-time",
+           "cumulative-layout-shift", "speed-index")
+
+
+def lighthouse_metrics(report: dict) -> dict[str, float]:
+    """The measured values behind the performance score (milliseconds; layout shift unitless)."""
+    audits = report.get("audits", {})
+    return {m: round(audits[m]["numericValue"], 3) for m in METRICS if m in audits}
+
+
+def failed_audits(report: dict) -> list[str]:
+    """Audits that cost points (score below 0.9), as `id (score)`, for the results file."""
+    out = []
+    for audit_id, audit in sorted(report.get("audits", {}).items()):
+        score = audit.get("score")
+        if score is not None and audit.get("scoreDisplayMode") in ("binary", "numeric", "metricSavings") \
+                and score < 0.9:
+            out.append(f"{audit_id} ({score:.2f})")
+    return out
+
+
+def run(groups: list[str], runs: int, output: Path, scales: tuple[int, ...], log=print) -> dict:
+    unknown = [g for g in groups if g not in GROUPS]
+    if unknown:
+        raise BenchError(f"unknown measurement {', '.join(unknown)}; choose from {', '.join(GROUPS)}")
+    measurements: list[Measurement] = []
+    errors: dict[str, str] = {}
+    work = Path(tempfile.mkdtemp(prefix="handbook-bench-"))
+    bench = Bench(runs, work, log)
+    try:
+        for group in groups:
+            log(f"[bench] {group}")
+            method = getattr(bench, group.replace("-", "_"))
+            try:
+                measurements += method(scales) if group == "scaling" else method()
+            except (BenchError, environment.SetupError, site_module.BuildError) as err:
+                # One failed measurement must not cost the others: report it and go on.
+                errors[group] = str(err)
+                log(f"[bench] {group} failed: {err}")
+    finally:
+        bench.close()
+        shutil.rmtree(work, ignore_errors=True)
+    document = results_document(measurements, {"groups": groups, "runs": runs, "scales": list(scales)})
+    document["errors"] = errors
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    log("")
+    log(table(measurements))
+    for group, message in errors.items():
+        log(f"FAILED {group}: {message}")
+    return document
