@@ -5,6 +5,7 @@ Used by the build (overrides/hooks/language_parity.py), by `handbook.py check`, 
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,6 +52,16 @@ def pages(docs: Path, lang: str) -> list[str]:
     return sorted(p.relative_to(base).as_posix() for p in base.rglob("*.md"))
 
 
+def page_url(path: str, prefix: str) -> str:
+    """The site-relative address of a page: `lessons/effort.md` -> `lessons/effort/` (after prefix)."""
+    stem = path[:-3]
+    if stem == "index" or stem.endswith("/index"):
+        stem = stem[:-5]
+    else:
+        stem += "/"
+    return prefix + stem
+
+
 def split_front_matter(text: str) -> tuple[str | None, int]:
     """(front matter text or None, line number where the body starts, 1-based)."""
     if not text.startswith("---\n"):
@@ -81,7 +92,8 @@ def front_matter(path: Path, text: str) -> tuple[dict, list[Problem]]:
     return data, []
 
 
-def headings(text: str) -> list[Heading]:
+@functools.lru_cache(maxsize=2048)  # the live preview checks the same unchanged pages on every rebuild
+def headings(text: str) -> tuple[Heading, ...]:
     """ATX headings outside code fences, with their explicit { #id } if any."""
     found, in_fence = [], False
     for number, line in enumerate(text.splitlines(), 1):
@@ -97,7 +109,7 @@ def headings(text: str) -> list[Heading]:
         id_match = HEADING_ID.search(title)
         found.append(Heading(number, len(m.group(1)), HEADING_ID.sub("", title).strip(),
                              id_match.group(1) if id_match else None))
-    return found
+    return tuple(found)
 
 
 def page_parity(docs: Path) -> list[Problem]:
@@ -173,21 +185,23 @@ def body_lines(text: str):
             yield number, re.sub(r"`[^`]*`", "", line)
 
 
-def links(text: str) -> list[tuple[int, bool, str, str]]:
+@functools.lru_cache(maxsize=2048)
+def links(text: str) -> tuple[tuple[int, bool, str, str], ...]:
     """(line, is_image, alt or text, target) of every Markdown link and image, in order."""
     found = []
     for number, line in body_lines(text):
         for m in LINK.finditer(line):
             target = m.group(4) if m.group(4) is not None else f"[{m.group(5) or m.group(2)}]"
             found.append((number, m.group(1) == "!", m.group(2), target))
-    return found
+    return tuple(found)
 
 
-def page_rules(path: Path, text: str) -> list[Problem]:
+@functools.lru_cache(maxsize=2048)
+def page_rules(path: Path, text: str) -> tuple[Problem, ...]:
     """One page on its own: front matter, one H1, no empty sections, alt texts, no unsafe HTML."""
     meta, problems = front_matter(path, text)
     if problems:
-        return problems
+        return tuple(problems)
     if not str(meta.get("description", "")).strip():
         problems.append(Problem(path, 1, "no 'description:' in the front matter (one sentence for "
                                          "search engines and link previews)"))
@@ -197,7 +211,7 @@ def page_rules(path: Path, text: str) -> list[Problem]:
         line = h1s[1].line if len(h1s) > 1 else split_front_matter(text)[1]
         problems.append(Problem(path, line, f"a page needs exactly one '# ' title, found {len(h1s)}"))
     lines = text.splitlines()
-    for here, following in zip(hs, hs[1:] + [None]):
+    for here, following in zip(hs, [*hs[1:], None]):
         end = following.line - 1 if following else len(lines)
         body = [l for l in lines[here.line:end] if l.strip()]
         if not body and (following is None or following.level <= here.level):

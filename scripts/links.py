@@ -15,7 +15,8 @@ DEFINITION = re.compile(r"^\[([^\]]+)\]:\s*(\S+)", re.M)
 
 
 def addresses(path: Path = LINKS_FILE) -> dict[str, str]:
-    return dict(DEFINITION.findall(path.read_text(encoding="utf-8")))
+    """{name: address}, without the `[//]: # "…"` comment lines."""
+    return {name: url for name, url in DEFINITION.findall(path.read_text(encoding="utf-8")) if name != "//"}
 
 
 def probe(url: str, timeout: float = 20) -> str | None:

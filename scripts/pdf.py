@@ -27,6 +27,7 @@ from urllib.parse import urlsplit
 import yaml
 from bs4 import BeautifulSoup
 
+from scripts.checks import page_url
 from scripts.environment import ROOT
 
 CSS_FILE = Path(__file__).with_name("pdf.css")
@@ -92,15 +93,6 @@ def nav_parts(config: dict, lang: str) -> list[tuple[str, list[str]]]:
         else:
             parts.append(("", [entry]))
     return parts
-
-
-def page_url(path: str, prefix: str) -> str:
-    stem = path[:-3]
-    if stem == "index" or stem.endswith("/index"):
-        stem = stem[:-5]
-    else:
-        stem += "/"
-    return prefix + stem
 
 
 @dataclass

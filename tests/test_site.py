@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import posixpath
 import re
+import subprocess
+import sys
+from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
 import pytest
@@ -27,7 +31,7 @@ def resolve(from_url: str, href: str) -> str:
 
 
 def page_url(lang, md):
-    from scripts.pdf import page_url as url
+    from scripts.checks import page_url as url
     return url(md, PREFIX[lang])
 
 
@@ -70,7 +74,7 @@ def test_heading_ids_are_the_same_in_both_languages(site):
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_language_switcher_and_hreflang_point_to_the_twin(site, lang):
+def test_language_switcher_points_to_the_twin(site, lang):
     other = "en" if lang == "de" else "de"
     for md in PAGES:
         soup = soup_of(html_path(site, lang, md))
@@ -79,8 +83,6 @@ def test_language_switcher_and_hreflang_point_to_the_twin(site, lang):
         assert switch is not None, md
         assert resolve(here, switch["href"]) == page_url(other, md).rstrip("/") + (
             "/" if page_url(other, md) else ""), md
-        alternates = {l["hreflang"]: l["href"] for l in soup.select('link[rel="alternate"][hreflang]')}
-        assert set(alternates) >= {"de", "en"}, md
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -118,16 +120,62 @@ def test_edit_link_opens_the_source_in_the_right_language_folder(site, lang):
         assert edit["href"].endswith(f"/edit/main/docs/{lang}/{md}"), (md, edit["href"])
 
 
+MONTHS = {"de": ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September",
+                  "Oktober", "November", "Dezember"),
+          "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+                  "October", "November", "December")}
+
+
 @pytest.mark.parametrize("lang", LANGS)
-def test_every_page_shows_its_last_update(site, lang):
+def test_every_page_shows_the_date_git_has_for_it(site, lang):
     for md in PAGES:
-        date = soup_of(html_path(site, lang, md)).select_one(".git-revision-date-localized-plugin")
-        assert date is not None and re.search(r"\d{4}", date.get_text()), md
+        date = soup_of(html_path(site, lang, md)).select_one("time.hb-page-date")
+        assert date is not None, md
+        log = subprocess.run(["git", "log", "-1", "--format=%ct", "--", f"docs/{lang}/{md}"], cwd=DOCS.parent,
+                             capture_output=True, text=True).stdout.strip()
+        if log:  # committed: the date of its newest commit, else the build date
+            when = datetime.fromtimestamp(int(log), timezone.utc)
+            assert date["datetime"] == f"{when:%Y-%m-%d}", md
+            assert MONTHS[lang][when.month - 1] in date.get_text() and str(when.year) in date.get_text(), md
 
 
-def test_sitemap_lists_both_languages(site):
+def test_page_dates_come_from_one_git_call_and_know_uncommitted_pages(tmp_path):
+    spec = importlib.util.spec_from_file_location("page_dates", DOCS.parent / "overrides/hooks/page_dates.py")
+    hooks_dir = str(DOCS.parent / "overrides" / "hooks")
+    sys.path.insert(0, hooks_dir)
+    try:
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(hooks_dir)
+    dates = module.last_changes(DOCS)
+    effort = (DOCS / "de" / "lessons" / "effort.md").resolve()
+    expected = subprocess.run(["git", "log", "-1", "--format=%ct", "--", str(effort)], cwd=DOCS,
+                              capture_output=True, text=True).stdout.strip()
+    assert dates.get(effort) == (int(expected) if expected else None)
+    assert module.last_changes(tmp_path) == {}, "outside a repository: no dates (the build date is shown)"
+
+
+def test_sitemap_lists_both_languages_with_alternates(site):
     sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
     assert "/en/lessons/effort/" in sitemap and "/lessons/effort/" in sitemap
+    soup = BeautifulSoup(sitemap, "xml")
+    for url in soup.find_all("url"):
+        alternates = {link["hreflang"]: link["href"] for link in url.find_all("link")}
+        assert set(alternates) == set(LANGS), url.loc.text
+        assert all(href.startswith(("http://", "https://")) for href in alternates.values())
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_pages_name_their_search_dialog_and_leave_alternates_to_the_sitemap(site, lang):
+    label = {"de": "Suche", "en": "Search"}[lang]
+    for md in PAGES + ["404"]:
+        path = site / PREFIX[lang] / "404.html" if md == "404" else html_path(site, lang, md)
+        soup = soup_of(path)
+        assert soup.select_one('div.md-search[role="dialog"]')["aria-label"] == label, md
+        # Material fetches sitemap.xml next to every <link rel="alternate"> in the head (404s).
+        assert soup.head.select('link[rel="alternate"][hreflang]') == [], md
+        assert soup.select('a.md-select__link[hreflang]'), f"{md}: the language switch is still there"
 
 
 @pytest.mark.parametrize("lang", LANGS)

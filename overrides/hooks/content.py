@@ -17,15 +17,13 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
-import _paths  # noqa: F401
+import _paths
 from scripts import checks, glossary, translations
-from scripts.pdf import page_url
+from scripts.checks import page_url
 
 TOKEN = re.compile(r"\{\{\s*([a-z_]+(?:\.[a-z_]+)?)\s*\}\}")
 ABBR = re.compile(r'<abbr title="([^"]*)">(.*?)</abbr>')
 BLOCKERS = re.compile(r"<(/?)(a|h[1-6])\b[^>]*>")
-_terms: dict[str, dict[str, glossary.Term]] = {}
-_status: dict[str, translations.Status] = {}
 
 
 def _lang(page, config) -> str:
@@ -40,25 +38,33 @@ def _page_href(page, target: str) -> str:
 
 
 def _terms_for(lang: str, config) -> dict[str, glossary.Term]:
-    if lang not in _terms:
+    terms = _paths.per_build(config).setdefault("glossary_terms", {})
+    if lang not in terms:
         entries = glossary.terms(Path(config.docs_dir) / lang / "glossary.md")
-        _terms[lang] = {e.term: e for e in entries}
-    return _terms[lang]
+        terms[lang] = {e.term: e for e in entries}
+    return terms[lang]
+
+
+def _statuses(config) -> dict[str, translations.Status]:
+    """The translation status of every page, worked out once per build (it asks git)."""
+    state = _paths.per_build(config)
+    if "translation_status" not in state:
+        docs = Path(config.docs_dir)
+        state["translation_status"] = {s.page: s for s in translations.status(
+            docs, Path(config.config_file_path).parent)}
+    return state["translation_status"]
 
 
 def on_pre_build(config) -> None:
-    _terms.clear()
-    _status.clear()
-    docs = Path(config.docs_dir)
-    _status.update({s.page: s for s in translations.status(docs, Path(config.config_file_path).parent)})
+    _statuses(config)
 
 
-def _status_table(page, strings) -> str:
+def _status_table(page, config, strings) -> str:
     """The translation status of every page, as a Markdown table with links."""
     here = posixpath.dirname(page.file.src_uri.split("/", 1)[1])
     head = strings["status_columns"]
     rows = [f"| {head[0]} | {head[1]} | {head[2]} |", "| --- | --- | --- |"]
-    for name, entry in sorted(_status.items()):
+    for name, entry in sorted(_statuses(config).items()):
         link = posixpath.relpath(name, here or ".")
         rows.append(f"| [{name}]({link}) | {strings['status_states'][entry.state]} | {entry.changed or ''} |")
     return "\n".join(rows)
@@ -66,7 +72,7 @@ def _status_table(page, strings) -> str:
 
 def _outdated_notice(markdown: str, page, config, strings) -> str:
     name = page.file.src_uri.split("/", 1)[1]
-    entry = _status.get(name)
+    entry = _statuses(config).get(name)
     if entry is None or entry.state != "outdated":
         return markdown
     text = (strings["outdated_text"].format(date=entry.changed) if entry.changed
@@ -97,7 +103,7 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
                 return f'<span class="hb-placeholder">{value}</span>'
             return value
         if key == "translation_status":
-            return _status_table(page, strings)
+            return _status_table(page, config, strings)
         if key in ("pdf_link", "worksheets_pdf_link"):
             target = strings["pdf_url"] if key == "pdf_link" else strings["worksheets_pdf_url"]
             label = strings["pdf_download_title"] if key == "pdf_link" else strings["worksheets_pdf_title"]
@@ -111,29 +117,46 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
         markdown = _outdated_notice(markdown, page, config, strings)
     if page.file.src_uri.endswith("glossary.md"):
         return markdown
-    entries = _terms_for(lang, config)
-    if entries:
-        markdown += "\n\n" + glossary.abbreviations(list(entries.values())) + "\n"
+    # Only the terms this page uses (a term absent from the source cannot appear in the page).
+    used = [entry for term, entry in _terms_for(lang, config).items() if term in markdown]
+    if used:
+        markdown += "\n\n" + glossary.abbreviations(used) + "\n"
     return markdown
 
 
-def _label_checkboxes(content: str) -> str:
-    """Checklist boxes get their item's text as their accessible name (tasklist leaves them unnamed)."""
+TASK_ITEM = re.compile(r'<li class="task-list-item"><label class="task-list-control"><input\b([^>]*?)\s*/?>')
+TASK_TEXT_END = re.compile(r"</li>|<ul\b|<ol\b")
+TAG = re.compile(r"<[^>]+>")
+
+
+def _label_checkboxes(content: str, where: str) -> str:
+    """Checklist boxes get their item's text as their accessible name (tasklist leaves them unnamed).
+
+    Works on the markup pymdownx.tasklist writes (a regular expression, not an HTML parser: this runs
+    for every page on every build and preview rebuild, and parsing was a tenth of the build time).
+    """
     if "task-list-control" not in content:
         return content
-    from bs4 import BeautifulSoup
-    soup = BeautifulSoup(content, "html.parser")
-    for box in soup.select("li.task-list-item > label.task-list-control > input[type=checkbox]"):
-        item = box.find_parent("li")
-        parts = [c.get_text(" ") if hasattr(c, "get_text") else str(c)
-                 for c in item.contents if getattr(c, "name", None) not in ("ul", "ol", "label")]
-        box["aria-label"] = " ".join(" ".join(parts).split())[:200]
-    return str(soup)
+    out, pos = [], 0
+    for match in TASK_ITEM.finditer(content):
+        label_end = content.find("</label>", match.end())
+        stop = TASK_TEXT_END.search(content, label_end)
+        text = html.unescape(TAG.sub("", content[label_end + len("</label>"):stop.start() if stop else None]))
+        name = html.escape(" ".join(text.split())[:200], quote=True)
+        out += [content[pos:match.start()],
+                f'<li class="task-list-item"><label class="task-list-control"><input{match.group(1)} '
+                f'aria-label="{name}"/>']
+        pos = match.end()
+    if not out:
+        raise PluginError(f"{where}: pymdownx.tasklist markup changed; update _label_checkboxes() in "
+                          "overrides/hooks/content.py so checklist boxes keep their names")
+    out.append(content[pos:])
+    return "".join(out)
 
 
 def on_page_content(content: str, page, config, files) -> str:
     """Name checklist boxes; link the first use of each glossary term (not inside links or headings)."""
-    content = _label_checkboxes(content)
+    content = _label_checkboxes(content, page.file.src_uri)
     entries = _terms_for(_lang(page, config), config)
     if not entries or page.file.src_uri.endswith("glossary.md"):
         return content

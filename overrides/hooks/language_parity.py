@@ -8,11 +8,16 @@ from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
-import _paths  # noqa: F401
+import _paths
 from scripts import checks
 
 
 def on_pre_build(config):
+    # static-i18n builds each language in turn with the same configuration: check the sources once.
+    state = _paths.per_build(config)
+    if state.get("structure_checked"):
+        return
+    state["structure_checked"] = True
     problems = checks.structure(Path(config.docs_dir))
     if problems:
         listing = "\n".join(f"  {p}" for p in problems)

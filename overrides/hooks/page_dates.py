@@ -1,0 +1,64 @@
+"""The date of each page's last change, from git, in the page's language, at the foot of the page.
+
+One `git log` over docs/ per build gives every page its date. It replaces the
+git-revision-date-localized plugin, which ran git once per page and language in a process pool: a third
+of every build and of every live-preview rebuild (profiled; decisions/0003-performance.md).
+
+Material shows `page.meta.revision_date`. A page git does not know yet (new, not committed) shows the
+build date, as does every page when git or the history is missing (a note says so once).
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import subprocess
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+from babel.dates import format_date
+
+import _paths
+
+log = logging.getLogger("mkdocs.hooks.page_dates")
+
+
+def last_changes(docs: Path) -> dict[Path, int]:
+    """{absolute file path: unix time of the newest commit that changed it} for everything under docs."""
+    top = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=docs, capture_output=True, text=True)
+    result = subprocess.run(["git", "log", "--format=%x00%ct", "--name-only", "--", "."], cwd=docs,
+                            capture_output=True, text=True)
+    if top.returncode != 0 or result.returncode != 0:
+        log.info("page dates: no git history here, so every page shows the build date")
+        return {}
+    root = Path(top.stdout.strip())
+    dates: dict[Path, int] = {}
+    for chunk in result.stdout.split("\0")[1:]:
+        stamp, _, names = chunk.partition("\n")
+        for name in names.split("\n"):
+            if name.strip():
+                dates.setdefault((root / name.strip()).resolve(), int(stamp))
+    return dates
+
+
+def _dates(config) -> dict[Path, int]:
+    state = _paths.per_build(config)  # once per build, shared by both languages
+    if "page_dates" not in state:
+        state["page_dates"] = last_changes(Path(config.docs_dir))
+    return state["page_dates"]
+
+
+def on_pre_build(config) -> None:
+    _dates(config)
+
+
+def on_page_markdown(markdown: str, page, config, files) -> str:
+    if "revision_date" in page.meta:  # set by hand in the front matter: keep it
+        return markdown
+    stamp = _dates(config).get(Path(page.file.abs_src_path).resolve(), int(time.time()))
+    when = datetime.fromtimestamp(stamp, timezone.utc)
+    lang = getattr(page.file, "locale", None) or config.theme["language"]
+    text = html.escape(format_date(when, format="long", locale=lang))
+    page.meta["revision_date"] = f'<time class="hb-page-date" datetime="{when:%Y-%m-%d}">{text}</time>'
+    return markdown
