@@ -252,7 +252,8 @@ def test_every_preview_rebuild_checks_the_sources_and_updates_translation_status
 @pytest.mark.slow
 def test_profile_writes_where_the_build_spends_its_time(tmp_path):
     out = tmp_path / "profile.txt"
-    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "handbook.py"), "profile", "--output", str(out)],
+    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "handbook.py"), "profile", "--output",
+                             str(out)],
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     tree = out.read_text()
