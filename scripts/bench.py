@@ -370,7 +370,6 @@ class Bench:
     # what readers download
     def weight(self) -> list[Measurement]:
         from scripts import webserver
-        from scripts.checks import page_url
         site = self.site()
         out = []
         with webserver.SiteServer(site, port=self.port) as server:
@@ -385,7 +384,7 @@ class Bench:
                 for md in checks.pages(ROOT / "docs", lang):
                     if md == "index.md":
                         continue
-                    page.goto(server.url + page_url(md, PREFIX[lang]), wait_until="networkidle")
+                    page.goto(server.url + checks.page_url(md, PREFIX[lang]), wait_until="networkidle")
                     sent = sum(t.bytes for t in server.log.take())
                     per_page[md] = sent
                     later.append(sent / KB)
@@ -498,9 +497,8 @@ def _wait_for_http(url: str, process: subprocess.Popen, log_file: Path, timeout:
 
 
 def _largest_page(site: Path, lang: str) -> str:
-    from scripts.checks import page_url
     pages = [md for md in checks.pages(ROOT / "docs", lang) if md != "index.md"]
-    return max((page_url(md, PREFIX[lang]) for md in pages),
+    return max((checks.page_url(md, PREFIX[lang]) for md in pages),
                key=lambda url: (site / url / "index.html").stat().st_size)
 
 

@@ -1,4 +1,5 @@
-"""Which handbook pages a change touches (for the pull request's job summary)."""
+"""What git knows about changes to the pages: which pages a change touches (for the pull request's
+job summary) and when each file last changed (for the page dates)."""
 
 from __future__ import annotations
 
@@ -35,3 +36,21 @@ def summary(pages: list[str], root: Path) -> str:
                  for lang in LANGUAGES]
         lines.append("- " + " / ".join(marks))
     return "\n".join(lines)
+
+
+def last_changes(docs: Path) -> dict[Path, int]:
+    """{absolute file path: unix time of the newest commit that changed it} for everything under docs,
+    from one `git log` (the page dates of the build); empty outside a git repository."""
+    top = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=docs, capture_output=True, text=True)
+    result = subprocess.run(["git", "log", "--format=%x00%ct", "--name-only", "--", "."], cwd=docs,
+                            capture_output=True, text=True)
+    if top.returncode != 0 or result.returncode != 0:
+        return {}
+    root = Path(top.stdout.strip())
+    dates: dict[Path, int] = {}
+    for chunk in result.stdout.split("\0")[1:]:
+        stamp, _, names = chunk.partition("\n")
+        for name in names.split("\n"):
+            if name.strip():
+                dates.setdefault((root / name.strip()).resolve(), int(stamp))
+    return dates

@@ -173,9 +173,8 @@ def release(tag: str, site_dir: Path) -> None:
 @cli.command()
 @click.option("--runs", default=3, show_default=True,
               help="Runs per measurement (16x content: at most 3; Lighthouse: at least 5 from 3 on).")
-@click.option("--only", default=",".join(("site-build", "pdf", "full-build", "preview", "scaling", "weight",
-                                          "lighthouse")), show_default=True,
-              help="Comma-separated measurements to run.")
+@click.option("--only", default=None, help="Comma-separated measurements to run (default: all of site-build, "
+                                           "pdf, full-build, preview, scaling, weight, lighthouse).")
 @click.option("--scales", default="1,4,16", show_default=True, help="Content multiples for the scaling test.")
 @click.option("--output", type=click.Path(path_type=Path), default=ROOT / ".bench" / "results.json",
               show_default=True, help="The JSON results file.")
@@ -185,7 +184,8 @@ def bench(runs: int, only: str, scales: str, output: Path, no_budgets: bool) -> 
     from scripts import bench as bench_module
     _system("test")
     try:
-        document = bench_module.run([g.strip() for g in only.split(",") if g.strip()], runs, output,
+        groups = [g.strip() for g in only.split(",") if g.strip()] if only else list(bench_module.GROUPS)
+        document = bench_module.run(groups, runs, output,
                                     tuple(int(f) for f in scales.split(",")), log=click.echo)
     except bench_module.BenchError as err:
         raise click.ClickException(str(err)) from err

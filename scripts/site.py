@@ -60,7 +60,7 @@ def build(site_dir: Path = SITE, *, pdf: bool = True, site_url: str | None = Non
     return site_dir
 
 
-def serve_command(address: str = "127.0.0.1:8000", root: Path = ROOT) -> tuple[list[str], dict]:
+def serve_command(address: str = "127.0.0.1:8000") -> tuple[list[str], dict]:
     """The live preview's command line and environment (also used by `handbook.py bench`)."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "HANDBOOK_SITE_URL": f"http://{address}/"}
     return [sys.executable, "-m", "mkdocs", "serve", "--strict", "--dev-addr", address, "--livereload"], env

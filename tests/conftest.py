@@ -29,13 +29,11 @@ def page_paths() -> list[str]:
 
 
 def html_path(site: Path, lang: str, md_path: str) -> Path:
-    from scripts.checks import page_url
-    return site / page_url(md_path, PREFIX[lang]) / "index.html"
+    return site / checks.page_url(md_path, PREFIX[lang]) / "index.html"
 
 
 def url_path(lang: str, md_path: str) -> str:
-    from scripts.checks import page_url
-    return "/" + page_url(md_path, PREFIX[lang])
+    return "/" + checks.page_url(md_path, PREFIX[lang])
 
 
 @pytest.fixture(scope="session")

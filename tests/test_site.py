@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import posixpath
 import re
 import subprocess
-import sys
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
@@ -15,6 +13,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from conftest import DOCS, LANGS, PREFIX, build_sandbox, html_path, make_sandbox, page_paths
+from scripts import changes
 
 
 def soup_of(path):
@@ -140,20 +139,12 @@ def test_every_page_shows_the_date_git_has_for_it(site, lang):
 
 
 def test_page_dates_come_from_one_git_call_and_know_uncommitted_pages(tmp_path):
-    spec = importlib.util.spec_from_file_location("page_dates", DOCS.parent / "overrides/hooks/page_dates.py")
-    hooks_dir = str(DOCS.parent / "overrides" / "hooks")
-    sys.path.insert(0, hooks_dir)
-    try:
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-    finally:
-        sys.path.remove(hooks_dir)
-    dates = module.last_changes(DOCS)
+    dates = changes.last_changes(DOCS)
     effort = (DOCS / "de" / "lessons" / "effort.md").resolve()
     expected = subprocess.run(["git", "log", "-1", "--format=%ct", "--", str(effort)], cwd=DOCS,
                               capture_output=True, text=True).stdout.strip()
     assert dates.get(effort) == (int(expected) if expected else None)
-    assert module.last_changes(tmp_path) == {}, "outside a repository: no dates (the build date is shown)"
+    assert changes.last_changes(tmp_path) == {}, "outside a repository: no dates (the build date is shown)"
 
 
 def test_sitemap_lists_both_languages_with_alternates(site):

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import html
 import logging
-import subprocess
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -20,32 +19,17 @@ from pathlib import Path
 from babel.dates import format_date
 
 import _paths
+from scripts.changes import last_changes
 
 log = logging.getLogger("mkdocs.hooks.page_dates")
-
-
-def last_changes(docs: Path) -> dict[Path, int]:
-    """{absolute file path: unix time of the newest commit that changed it} for everything under docs."""
-    top = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=docs, capture_output=True, text=True)
-    result = subprocess.run(["git", "log", "--format=%x00%ct", "--name-only", "--", "."], cwd=docs,
-                            capture_output=True, text=True)
-    if top.returncode != 0 or result.returncode != 0:
-        log.info("page dates: no git history here, so every page shows the build date")
-        return {}
-    root = Path(top.stdout.strip())
-    dates: dict[Path, int] = {}
-    for chunk in result.stdout.split("\0")[1:]:
-        stamp, _, names = chunk.partition("\n")
-        for name in names.split("\n"):
-            if name.strip():
-                dates.setdefault((root / name.strip()).resolve(), int(stamp))
-    return dates
 
 
 def _dates(config) -> dict[Path, int]:
     state = _paths.per_build(config)  # once per build, shared by both languages
     if "page_dates" not in state:
         state["page_dates"] = last_changes(Path(config.docs_dir))
+        if not state["page_dates"]:
+            log.info("page dates: no git history here, so every page shows the build date")
     return state["page_dates"]
 
 
