@@ -200,6 +200,26 @@ def test_no_page_references_another_host(site, lang):
         assert "fonts.googleapis" not in str(soup) and "fonts.gstatic" not in str(soup)
 
 
+# Link texts that say nothing out of context (screen reader link lists, Lighthouse's link-text audit,
+# whose list has "start"): German and English.
+GENERIC_LINK_TEXTS = {
+    "click here", "here", "more", "read more", "learn more", "more info", "start", "this", "link", "go",
+    "hier", "hier klicken", "klicken sie hier", "mehr", "weiter", "weiterlesen", "mehr erfahren",
+}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_link_says_where_it_goes(site, lang):
+    """No link, in the text or in the navigation, is only 'here', 'more' or 'start'."""
+    generic = []
+    for md in PAGES:
+        for a in soup_of(html_path(site, lang, md)).find_all("a", href=True):
+            text = " ".join(a.get_text().split()).casefold()
+            if text in GENERIC_LINK_TEXTS:
+                generic.append((md, text, a["href"]))
+    assert not generic, generic
+
+
 def test_self_hosted_font_has_its_licence_beside_it():
     fonts = DOCS / "assets" / "fonts" / "atkinson-hyperlegible"
     assert list(fonts.glob("*.woff2"))
