@@ -111,6 +111,33 @@ def test_language_switch_keeps_page_and_heading(server, page):
     assert page.locator("html").get_attribute("lang") == "en"
 
 
+def test_colour_scheme_follows_the_system_and_the_readers_choice(server, browser):
+    """Light and dark scheme: the theme's (deferred) script picks the system's scheme on a first visit,
+    the toggle in the header switches it, and the choice is kept on the next page."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme="dark")
+    page = context.new_page()
+    page.goto(f"{server}/lessons/effort/")
+    toggle = page.locator('form[data-md-component="palette"] label:not([hidden])')
+    toggle.wait_for(state="visible")  # all toggles are hidden until the script has run
+    scheme = 'document.body.getAttribute("data-md-color-scheme")'
+    assert page.evaluate(scheme) == "slate"
+    dark = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    seen = []
+    for _ in range(3):  # automatic -> light -> dark -> automatic
+        toggle.click()
+        page.wait_for_timeout(100)
+        seen.append(page.evaluate(scheme))
+    assert "default" in seen and "slate" in seen, seen
+    while page.evaluate(scheme) != "default":
+        toggle.click()
+        page.wait_for_timeout(100)
+    assert page.evaluate("getComputedStyle(document.body).backgroundColor") != dark
+    page.goto(f"{server}/en/lessons/effort/")
+    page.locator('form[data-md-component="palette"] label:not([hidden])').wait_for(state="visible")
+    assert page.evaluate(scheme) == "default", "the reader's choice was not kept"
+    context.close()
+
+
 @pytest.mark.parametrize("path,lang,title", [("/gibt-es-nicht/", "de", "Seite nicht gefunden"),
                                              ("/en/does-not-exist/", "en", "Page not found")])
 def test_404_page_in_the_readers_language(server, page, path, lang, title):

@@ -170,6 +170,37 @@ def test_pages_name_their_search_dialog_and_leave_alternates_to_the_sitemap(site
 
 
 @pytest.mark.parametrize("lang", LANGS)
+def test_scripts_are_deferred_theme_first(site, lang):
+    """No script delays the first picture of a page (make bench: Lighthouse's total blocking time);
+    the theme's script still runs before ours, which changes how it talks to the search worker."""
+    for md in PAGES + ["404"]:
+        path = site / PREFIX[lang] / "404.html" if md == "404" else html_path(site, lang, md)
+        scripts = [tag for tag in soup_of(path).find_all("script") if tag.get("src")]
+        names = [tag["src"].rsplit("/", 1)[-1] for tag in scripts]
+        assert len(names) == 2 and names[0].startswith("bundle.") and names[1] == "handbook.js", (md, names)
+        assert all(tag.has_attr("defer") and not tag.has_attr("async") for tag in scripts), (md, scripts)
+
+
+def test_markup_hook_stops_the_build_when_the_theme_changes_its_script_tag():
+    import importlib.util
+    from types import SimpleNamespace
+
+    from mkdocs.exceptions import PluginError
+
+    spec = importlib.util.spec_from_file_location("markup_hook", DOCS.parent / "overrides" / "hooks" / "markup.py")
+    markup = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(markup)
+    config = SimpleNamespace(extra={"strings": {"de": {"search_dialog": "Suche"}}}, theme={"language": "de"})
+    page = ("<html><head></head><body>" + markup.DIALOG + "</div>"
+            '<script src="../assets/javascripts/bundle.0123abcd.min.js"></script></body></html>')
+    fixed = markup._fix(page, "lessons/effort.md", config)
+    assert '<script src="../assets/javascripts/bundle.0123abcd.min.js" defer></script>' in fixed
+    assert 'aria-label="Suche"' in fixed
+    with pytest.raises(PluginError, match=r"lessons/effort\.md: expected the theme's one"):
+        markup._fix(page.replace("bundle.0123abcd.min.js", "app.js"), "lessons/effort.md", config)
+
+
+@pytest.mark.parametrize("lang", LANGS)
 def test_footer_links_imprint_privacy_and_licence(site, lang):
     for md in PAGES:
         soup = soup_of(html_path(site, lang, md))

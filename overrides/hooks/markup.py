@@ -1,4 +1,4 @@
-"""Two fixes to the theme's markup of every page, measured with `make bench` (Lighthouse, page weight).
+"""Three fixes to the theme's markup of every page, measured with `make bench` (Lighthouse, page weight).
 
 - Language alternates are announced once, in sitemap.xml (`xhtml:link hreflang`, complete for both
   languages), and not in each page's <head>. Material's JavaScript fetches `sitemap.xml` relative to every
@@ -6,6 +6,11 @@
   view made two requests that failed (404, about 12 kB, two console errors), and Lighthouse rejected the
   relative hreflang addresses. The language switch in the header does not use these links.
 - The search dialog gets an accessible name (Material leaves its `role="dialog"` unnamed).
+- The theme's script is deferred. At the end of <body> it ran before the browser had drawn anything,
+  and its first reads of sizes and scroll position forced the whole page's style and layout inside the
+  script's own task: the largest part of Lighthouse's "total blocking time". Deferred, it runs once the
+  document is parsed and still before `DOMContentLoaded`, which the theme waits for, so the browser
+  can draw first. (Our own script is deferred in mkdocs.yml, after the theme's, in order.)
 
 Each fix checks that the theme still produces the markup it expects and stops the build if not, so an
 update of the theme cannot silently undo it.
@@ -21,6 +26,7 @@ from mkdocs.plugins import event_priority
 
 ALTERNATE = re.compile(r'[ \t]*<link rel="alternate" href="[^"]*" hreflang="[^"]*">\n?')
 DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
+BUNDLE = re.compile(r'<script src="([^"]*assets/javascripts/bundle\.[0-9a-f]+\.min\.js)"></script>')
 
 
 def _fix(output: str, where: str, config) -> str:
@@ -35,7 +41,12 @@ def _fix(output: str, where: str, config) -> str:
     if DIALOG not in body:
         raise PluginError(f"{where}: the theme's search dialog markup changed; update overrides/hooks/markup.py")
     label = html.escape(config.extra["strings"][config.theme["language"]]["search_dialog"], quote=True)
-    return head + body.replace(DIALOG, DIALOG[:-1] + f' aria-label="{label}">', 1)
+    body = body.replace(DIALOG, DIALOG[:-1] + f' aria-label="{label}">', 1)
+    body, found = BUNDLE.subn(r'<script src="\1" defer></script>', body)
+    if found != 1:
+        raise PluginError(f"{where}: expected the theme's one <script src=\"…/bundle.….min.js\">, found {found}; "
+                          "update overrides/hooks/markup.py")
+    return head + body
 
 
 def on_post_page(output: str, page, config) -> str:
