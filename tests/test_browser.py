@@ -111,6 +111,23 @@ def test_language_switch_keeps_page_and_heading(server, page):
     assert page.locator("html").get_attribute("lang") == "en"
 
 
+@pytest.mark.parametrize("path", ["/", "/course/", "/en/lessons/define-goals/"])
+def test_images_keep_their_shape_and_place(server, page, path):
+    """width and height (added by the build) match each file's own proportions, so the space kept free
+    before an image arrives is the space it then takes."""
+    page.goto(server + path)
+    page.wait_for_load_state("load")
+    shapes = page.eval_on_selector_all("img", """els => els.map(e => ({src: e.getAttribute("src"),
+        w: +e.getAttribute("width"), h: +e.getAttribute("height"), nw: e.naturalWidth, nh: e.naturalHeight,
+        shown: e.getBoundingClientRect().width / Math.max(1, e.getBoundingClientRect().height)}))""")
+    assert len(shapes) >= 2, shapes  # the logo and a diagram
+    for img in shapes:
+        assert img["nw"] and img["nh"], f"{img['src']} did not load"
+        assert img["w"] / img["h"] == pytest.approx(img["nw"] / img["nh"], rel=0.01), img
+        if img["shown"] > 0.01:
+            assert img["shown"] == pytest.approx(img["w"] / img["h"], rel=0.03), img
+
+
 def test_colour_scheme_follows_the_system_and_the_readers_choice(server, browser):
     """Light and dark scheme: the theme's (deferred) script picks the system's scheme on a first visit,
     the toggle in the header switches it, and the choice is kept on the next page."""

@@ -37,6 +37,12 @@ def page_url(lang, md):
 PAGES = page_paths()
 
 
+def built_pages(site, lang):
+    """(page, HTML file) of every page of a language, its 404 page included (as "404")."""
+    yield from ((md, html_path(site, lang, md)) for md in PAGES)
+    yield "404", site / PREFIX[lang] / "404.html"
+
+
 def test_the_handbook_has_the_pages_of_the_content_brief():
     assert len(PAGES) >= 25
     for section in ("report/", "lessons/", "course/", "worksheets/"):
@@ -160,8 +166,7 @@ def test_sitemap_lists_both_languages_with_alternates(site):
 @pytest.mark.parametrize("lang", LANGS)
 def test_pages_name_their_search_dialog_and_leave_alternates_to_the_sitemap(site, lang):
     label = {"de": "Suche", "en": "Search"}[lang]
-    for md in PAGES + ["404"]:
-        path = site / PREFIX[lang] / "404.html" if md == "404" else html_path(site, lang, md)
+    for md, path in built_pages(site, lang):
         soup = soup_of(path)
         assert soup.select_one('div.md-search[role="dialog"]')["aria-label"] == label, md
         # Material fetches sitemap.xml next to every <link rel="alternate"> in the head (404s).
@@ -173,21 +178,33 @@ def test_pages_name_their_search_dialog_and_leave_alternates_to_the_sitemap(site
 def test_scripts_are_deferred_theme_first(site, lang):
     """No script delays the first picture of a page (make bench: Lighthouse's total blocking time);
     the theme's script still runs before ours, which changes how it talks to the search worker."""
-    for md in PAGES + ["404"]:
-        path = site / PREFIX[lang] / "404.html" if md == "404" else html_path(site, lang, md)
+    for md, path in built_pages(site, lang):
         scripts = [tag for tag in soup_of(path).find_all("script") if tag.get("src")]
         names = [tag["src"].rsplit("/", 1)[-1] for tag in scripts]
         assert len(names) == 2 and names[0].startswith("bundle.") and names[1] == "handbook.js", (md, names)
         assert all(tag.has_attr("defer") and not tag.has_attr("async") for tag in scripts), (md, scripts)
 
 
-def test_markup_hook_stops_the_build_when_the_theme_changes_its_script_tag():
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_image_has_width_and_height(site, lang):
+    """The browser keeps each image's place free before it arrives (no text jumping below it)."""
+    count = 0
+    for md, path in built_pages(site, lang):
+        for img in soup_of(path).find_all("img"):
+            count += 1
+            assert int(img.get("width", 0)) > 0 and int(img.get("height", 0)) > 0, (md, str(img)[:160])
+    assert count > len(PAGES), "expected the logo on every page and diagrams besides"
+
+
+def test_markup_hook_stops_the_build_when_the_theme_changes_its_script_tag(monkeypatch):
     import importlib.util
     from types import SimpleNamespace
 
     from mkdocs.exceptions import PluginError
 
-    spec = importlib.util.spec_from_file_location("markup_hook", DOCS.parent / "overrides" / "hooks" / "markup.py")
+    hooks = DOCS.parent / "overrides" / "hooks"
+    monkeypatch.syspath_prepend(str(hooks))  # as MkDocs does for hooks
+    spec = importlib.util.spec_from_file_location("markup_hook", hooks / "markup.py")
     markup = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(markup)
     config = SimpleNamespace(extra={"strings": {"de": {"search_dialog": "Suche"}}}, theme={"language": "de"})
@@ -382,6 +399,14 @@ def _nav(box):
         "      - lessons/effort.md\n", "      - lessons/effort.md\n      - lessons/fehlt.md\n"), encoding="utf-8")
 
 
+def _unsized_svg(box):
+    for lang, alt in (("de", "Bild"), ("en", "Picture")):
+        (box / "docs" / lang / "lessons" / "ohne-groesse.svg").write_text(
+            '<svg xmlns="http://www.w3.org/2000/svg"><title>x</title></svg>', encoding="utf-8")
+        page = box / "docs" / lang / "lessons" / "effort.md"
+        page.write_text(page.read_text(encoding="utf-8") + f"\n![{alt}](ohne-groesse.svg)\n", encoding="utf-8")
+
+
 BAD_INPUT = {
     "invalid front matter": (_front_matter, ["docs/de/lessons/effort.md:2", "invalid YAML"]),
     "missing image": (_append({"de": "\n![Bild](../assets/images/fehlt-de.svg)\n",
@@ -399,6 +424,8 @@ BAD_INPUT = {
     "external image": (_append({"de": "\n![Bild](https://example.org/b.png)\n", "en": "\n![Pic](https://example.org/b.png)\n"}),
                        ["docs/de/lessons/effort.md:", "loaded from another address"]),
     "navigation entry to a missing file": (_nav, ["mkdocs.yml:", "names lessons/fehlt.md, which is missing"]),
+    "image without a size": (_unsized_svg, ["lessons/effort.md", "ohne-groesse.svg: the <svg> element has "
+                                            "neither width and height nor a viewBox"]),
 }
 
 

@@ -1,4 +1,4 @@
-"""Three fixes to the theme's markup of every page, measured with `make bench` (Lighthouse, page weight).
+"""Four fixes to the theme's markup of every page, measured with `make bench` (Lighthouse, page weight).
 
 - Language alternates are announced once, in sitemap.xml (`xhtml:link hreflang`, complete for both
   languages), and not in each page's <head>. Material's JavaScript fetches `sitemap.xml` relative to every
@@ -11,6 +11,8 @@
   script's own task: the largest part of Lighthouse's "total blocking time". Deferred, it runs once the
   document is parsed and still before `DOMContentLoaded`, which the theme waits for, so the browser
   can draw first. (Our own script is deferred in mkdocs.yml, after the theme's, in order.)
+- Every <img> of the site's own (the theme's logo, diagrams in the text) gets its file's width and
+  height, so the browser keeps its place free and nothing below it jumps when it arrives.
 
 Each fix checks that the theme still produces the markup it expects and stops the build if not, so an
 update of the theme cannot silently undo it.
@@ -19,17 +21,64 @@ update of the theme cannot silently undo it.
 from __future__ import annotations
 
 import html
+import posixpath
 import re
+from pathlib import Path
+from urllib.parse import urlsplit
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
+import _paths  # noqa: F401  (puts scripts/ on the path)
+from scripts import images
+
 ALTERNATE = re.compile(r'[ \t]*<link rel="alternate" href="[^"]*" hreflang="[^"]*">\n?')
 DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
+IMG = re.compile(r"<img\b([^>]*?)\s*(/?)>")
+SRC = re.compile(r'\bsrc="([^"]+)"')
 BUNDLE = re.compile(r'<script src="([^"]*assets/javascripts/bundle\.[0-9a-f]+\.min\.js)"></script>')
 
 
-def _fix(output: str, where: str, config) -> str:
+def _image_file(src: str, page_url: str, where: str, config) -> Path | None:
+    """The source file behind an image address on the page at page_url (None: not one of ours)."""
+    parts = urlsplit(src)
+    if parts.scheme or parts.netloc:
+        return None  # data: URIs; other hosts are refused by the content checks
+    if parts.path.startswith("/"):
+        base = urlsplit(config.site_url or "/").path or "/"
+        if not parts.path.startswith(base):
+            raise PluginError(f"{where}: image {src} is outside the site ({base})")
+        target = parts.path[len(base):]
+    else:
+        folder = page_url if page_url.endswith("/") or not page_url else posixpath.dirname(page_url)
+        target = posixpath.normpath(posixpath.join(folder, parts.path))
+    # Shared files live in docs/assets/, a language's own in docs/de/ (site root) or docs/en/ (en/).
+    docs = Path(config.docs_dir)
+    for path in (docs / target, docs / "de" / target):
+        if path.is_file():
+            return path
+    raise PluginError(f"{where}: image {src} not found in {docs} (looked for {target})")
+
+
+def _size_images(body: str, page_url: str, where: str, config) -> str:
+    def sized(match: re.Match) -> str:
+        attributes = match.group(1)
+        src = SRC.search(attributes)
+        if re.search(r"\b(width|height)=", attributes) or src is None:
+            return match.group(0)
+        path = _image_file(html.unescape(src.group(1)), page_url, where, config)
+        if path is None:
+            return match.group(0)
+        try:
+            width, height = images.intrinsic_size(path)
+        except images.ImageError as error:
+            raise PluginError(f"{where}: {error}") from None
+        return f'<img{attributes} width="{width}" height="{height}"{match.group(2)}>'
+
+    return IMG.sub(sized, body)
+
+
+def _fix(output: str, where: str, config, page_url: str = "") -> str:
     head_end = output.find("</head>")
     if head_end < 0:
         raise PluginError(f"{where}: no </head> in the rendered page")
@@ -46,11 +95,11 @@ def _fix(output: str, where: str, config) -> str:
     if found != 1:
         raise PluginError(f"{where}: expected the theme's one <script src=\"…/bundle.….min.js\">, found {found}; "
                           "update overrides/hooks/markup.py")
-    return head + body
+    return head + _size_images(body, page_url, where, config)
 
 
 def on_post_page(output: str, page, config) -> str:
-    return _fix(output, page.file.src_uri, config)
+    return _fix(output, page.file.src_uri, config, page.url)
 
 
 @event_priority(50)  # before search_per_language.py files each language's 404 page away
