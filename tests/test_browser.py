@@ -137,17 +137,18 @@ def test_colour_scheme_follows_the_system_and_the_readers_choice(server, browser
     toggle = page.locator('form[data-md-component="palette"] label:not([hidden])')
     toggle.wait_for(state="visible")  # all toggles are hidden until the script has run
     scheme = 'document.body.getAttribute("data-md-color-scheme")'
+    checked = '(document.querySelector("input[name=__palette]:checked")?.id ?? null)'
+
+    def click_toggle() -> str:
+        before = page.evaluate(checked)
+        toggle.click()
+        page.wait_for_function(f"{checked} !== {json.dumps(before)}")
+        return page.evaluate(scheme)
+
     assert page.evaluate(scheme) == "slate"
     dark = page.evaluate("getComputedStyle(document.body).backgroundColor")
-    seen = []
-    for _ in range(3):  # automatic -> light -> dark -> automatic
-        toggle.click()
-        page.wait_for_timeout(100)
-        seen.append(page.evaluate(scheme))
-    assert "default" in seen and "slate" in seen, seen
-    while page.evaluate(scheme) != "default":
-        toggle.click()
-        page.wait_for_timeout(100)
+    # automatic (the system's dark) -> light -> dark -> automatic -> light
+    assert [click_toggle() for _ in range(4)] == ["default", "slate", "slate", "default"]
     assert page.evaluate("getComputedStyle(document.body).backgroundColor") != dark
     page.goto(f"{server}/en/lessons/effort/")
     page.locator('form[data-md-component="palette"] label:not([hidden])').wait_for(state="visible")
