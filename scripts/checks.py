@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import yaml
@@ -205,6 +206,7 @@ def page_rules(path: Path, text: str) -> tuple[Problem, ...]:
     if not str(meta.get("description", "")).strip():
         problems.append(Problem(path, 1, "no 'description:' in the front matter (one sentence for "
                                          "search engines and link previews)"))
+    problems += legal_date_rule(path, text, meta)
     hs = headings(text)
     h1s = [h for h in hs if h.level == 1]
     if len(h1s) != 1:
@@ -234,6 +236,33 @@ def page_rules(path: Path, text: str) -> tuple[Problem, ...]:
         if RAW_IMG.search(line) and not re.search(r"\balt\s*=\s*[\"'][^\"']+", line):
             problems.append(Problem(path, number, "<img> without alt text"))
     return problems
+
+
+# Statutes and regulations a page cites: such a page gives legal guidance and must say when it was
+# last reviewed (front matter `legal_as_of: "YYYY-MM"`, shown under the title with "not legal advice").
+LEGAL_CITATION = re.compile(r"§|\bArt\.\s*\d|\b(?:DSGVO|GDPR|StGB|DDG|MStV|KUG|TMG|BDSG|UrhG|DSA)\b")
+LEGAL_AS_OF = "legal_as_of"
+LEGAL_AS_OF_FORMAT = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+
+
+def legal_date_rule(path: Path, text: str, meta: dict) -> list[Problem]:
+    """Pages that cite a law carry the month their legal content was last reviewed, in a valid form."""
+    value = meta.get(LEGAL_AS_OF)
+    if value is not None:
+        line = next((n for n, l in enumerate(text.splitlines(), 1) if l.startswith(LEGAL_AS_OF + ":")), 1)
+        if not isinstance(value, str) or not LEGAL_AS_OF_FORMAT.match(value):
+            return [Problem(path, line, f"{LEGAL_AS_OF}: {value!r} is not a month; write it as "
+                                        f'{LEGAL_AS_OF}: "2026-11" (quoted, year-month)')]
+        if value > date.today().strftime("%Y-%m"):
+            return [Problem(path, line, f"{LEGAL_AS_OF}: {value} lies in the future; write the month "
+                                        "in which the legal content was last checked")]
+        return []
+    for number, line in body_lines(text):
+        if LEGAL_CITATION.search(line):
+            return [Problem(path, number, "this page cites a law, so readers need to know how current it "
+                                          f'is: add {LEGAL_AS_OF}: "YYYY-MM" (the month you checked it) '
+                                          "to the front matter")]
+    return []
 
 
 def link_parity(docs: Path) -> list[Problem]:
@@ -341,9 +370,24 @@ def nav_entries(config_file: Path, docs: Path) -> list[Problem]:
     return problems
 
 
+def legal_date_parity(docs: Path) -> list[Problem]:
+    """Twins were reviewed together: an English page carries the German page's legal_as_of."""
+    problems = []
+    for page in pages(docs, DEFAULT_LANGUAGE):
+        paths = [docs / lang / page for lang in LANGUAGES]
+        if not all(p.is_file() for p in paths):
+            continue  # reported by page_parity
+        values = [front_matter(p, p.read_text(encoding="utf-8"))[0].get(LEGAL_AS_OF) for p in paths]
+        if len(set(map(str, values))) > 1:
+            problems.append(Problem(paths[1], 1, f"{LEGAL_AS_OF} differs from {rel(paths[0])} "
+                                    f"({values[1]!r} here, {values[0]!r} there); review both and give "
+                                    "them the same month"))
+    return problems
+
+
 def structure(docs: Path) -> list[Problem]:
     """The checks the build runs before anything is rendered."""
-    problems = page_parity(docs) + heading_id_parity(docs) + glossary_hints(docs)
+    problems = page_parity(docs) + heading_id_parity(docs) + glossary_hints(docs) + legal_date_parity(docs)
     for lang in LANGUAGES:
         for page in pages(docs, lang):
             path = docs / lang / page

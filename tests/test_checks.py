@@ -46,3 +46,13 @@ def test_spelling_accepts_the_correct_tree():
 def test_the_real_handbook_passes_every_check():
     problems = checks.run_all(Path(__file__).parent.parent / "docs")
     assert [str(p) for p in problems] == []
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.startswith("legal-")])
+def test_legal_review_month_cases_report_exactly_their_problems(case):
+    """Each legal fixture reports its expected problems and nothing else."""
+    found = reported(checks.structure(FIXTURES / case) + terminology.check(FIXTURES / case))
+    wanted = expected(case)
+    assert len(found) == len(wanted), found
+    for line in wanted:
+        assert sum(f.startswith(f"{case}/{line}") for f in found) == 1, (line, found)
