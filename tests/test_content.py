@@ -207,3 +207,51 @@ def test_a_page_citing_a_law_without_review_month_is_named_with_its_line(tmp_pat
     page.write_text("---\ndescription: x\n---\n\n# T { #t }\n\nNach Art. 6 DSGVO gilt das.\n", encoding="utf-8")
     problems = checks.page_rules(page, page.read_text(encoding="utf-8"))
     assert [(p.line, p.message.split(",")[0]) for p in problems] == [(7, "this page cites a law")]
+
+
+# One time budget: the handbook's example split of the at least five hours a week (minutes per slot).
+WEEK = {"de": {"Montag": 60, "Dienstag und Mittwoch": 45, "Donnerstag": 20, "Freitag": 30, "Arbeitstag": 20},
+        "en": {"Monday": 60, "Tuesday and Wednesday": 45, "Thursday": 20, "Friday": 30, "working day": 20}}
+SLOTS_PER_WEEK = {"Dienstag und Mittwoch": 2, "Tuesday and Wednesday": 2, "Arbeitstag": 5, "working day": 5}
+
+
+def minutes(text: str) -> int:
+    hours = re.search(r"(\d+)\s*(?:Std\.|h\b)", text)
+    mins = re.search(r"(\d+)\s*(?:Min\.|min\b)", text)
+    return (int(hours.group(1)) * 60 if hours else 0) + (int(mins.group(1)) if mins else 0)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_one_time_budget_on_every_page_that_splits_the_five_hours(lang):
+    week = WEEK[lang]
+    assert sum(m * SLOTS_PER_WEEK.get(day, 1) for day, m in week.items()) == 300
+    # The prerequisites page: the table's rows add up to its total, five hours.
+    rows = [line.split("|")[1:-1] for line in sources(lang)["course/prerequisites.md"].splitlines()
+            if line.startswith("|") and not line.startswith("| ---")][1:]
+    *tasks, total = rows
+    assert sum(minutes(r[-1]) for r in tasks) == minutes(total[-1]) == 300
+    # The slots named there and in the editorial plan's weekly rhythm are the same.
+    for page in ("course/prerequisites.md", "worksheets/editorial-plan.md", "worksheets/resource-check.md"):
+        text = " ".join(sources(lang)[page].split())
+        for day, m in week.items():
+            amount = rf"(?:etwa|about) {m} (?:Minuten|minutes)"
+            assert re.search(rf"{day}[^.|]{{0,40}}?{amount}|{amount}[^.|]{{0,20}}? (?:on )?{day}", text), (page, day, m)
+    module_1 = " ".join(sources(lang)["course/module-1-dialogue.md"].split())
+    assert re.search(r"jedem Arbeitstag etwa 20 Minuten|about 20 minutes every working day", module_1)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_one_editorial_plan_columns_and_stages(lang):
+    """Module 2 names the columns the template has, in its order, and both name the same four stages."""
+    module = sources(lang)["course/module-2-target-groups.md"]
+    section = module[module.index("{ #editorial-plan }"):]
+    named = re.findall(r"^\d+\. \*\*([^:*]+):\*\*", section, re.MULTILINE)
+    template = sources(lang)["worksheets/editorial-plan.md"]
+    header = next(line for line in template.splitlines() if line.startswith("| ") and "---" not in line)
+    columns = [c.strip() for c in header.strip("|").split("|")]
+    assert named == columns and len(columns) == 7
+    empty_rows = [line for line in template.splitlines() if re.fullmatch(r"\|(\s*\|)+", line.strip())]
+    assert len(empty_rows) >= 10
+    stages = {"de": "Idee → in Arbeit → fertig → veröffentlicht",
+              "en": "idea → in progress → ready → published"}[lang]
+    assert stages in section and stages in template
