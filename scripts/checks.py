@@ -240,7 +240,7 @@ def page_rules(path: Path, text: str) -> tuple[Problem, ...]:
 
 # Statutes and regulations a page cites: such a page gives legal guidance and must say when it was
 # last reviewed (front matter `legal_as_of: "YYYY-MM"`, shown under the title with "not legal advice").
-LEGAL_CITATION = re.compile(r"§|\bArt\.\s*\d|\b(?:DSGVO|GDPR|StGB|DDG|MStV|KUG|TMG|BDSG|UrhG|DSA)\b")
+LEGAL_CITATION = re.compile(r"§|\bArt\.\s*\d|\b(?:DSGVO|GDPR|StGB|StPO|DDG|MStV|KUG|TMG|BDSG|UrhG|DSA|BITV|BMG|BGB|SGB)\b")
 LEGAL_AS_OF = "legal_as_of"
 LEGAL_AS_OF_FORMAT = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
