@@ -4,8 +4,10 @@
   mkdocs.yml under extra.operator; placeholders are highlighted so nobody publishes them by mistake.
 - `{{ pdf_link }}`, `{{ worksheets_pdf_link }}`: download links to this language's PDFs, which the
   PDF step writes after the HTML build (so they are not Markdown links the link checker would reject).
-- Glossary terms: every term of docs/<lang>/glossary.md is explained on hover wherever it appears in
-  that language (Markdown abbreviations), and its first use on a page links to the glossary entry.
+- Glossary terms: the first use of each term of docs/<lang>/glossary.md in a page's running text (not
+  in headings or links) links to the glossary entry, with its short explanation beside it, which
+  handbook.js opens on hover, keyboard focus and tap (scripts/glossary.py: mark_terms). Later uses
+  stay plain text.
 """
 
 from __future__ import annotations
@@ -22,8 +24,6 @@ from scripts import checks, glossary, translations
 from scripts.checks import page_url
 
 TOKEN = re.compile(r"\{\{\s*([a-z_]+(?:\.[a-z_]+)?)\s*\}\}")
-ABBR = re.compile(r'<abbr title="([^"]*)">(.*?)</abbr>')
-BLOCKERS = re.compile(r"<(/?)(a|h[1-6])\b[^>]*>")
 
 
 def _lang(page, config) -> str:
@@ -115,12 +115,6 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     markdown = TOKEN.sub(replace, markdown)
     if lang != checks.DEFAULT_LANGUAGE:
         markdown = _outdated_notice(markdown, page, config, strings)
-    if page.file.src_uri.endswith("glossary.md"):
-        return markdown
-    # Only the terms this page uses (a term absent from the source cannot appear in the page).
-    used = [entry for term, entry in _terms_for(lang, config).items() if term in markdown]
-    if used:
-        markdown += "\n\n" + glossary.abbreviations(used) + "\n"
     return markdown
 
 
@@ -155,29 +149,17 @@ def _label_checkboxes(content: str, where: str) -> str:
 
 
 def on_page_content(content: str, page, config, files) -> str:
-    """Name checklist boxes; link the first use of each glossary term (not inside links or headings)."""
+    """Name checklist boxes; mark the first use of each glossary term (not inside links or headings)."""
     content = _label_checkboxes(content, page.file.src_uri)
-    entries = _terms_for(_lang(page, config), config)
-    if not entries or page.file.src_uri.endswith("glossary.md"):
+    lang = _lang(page, config)
+    entries = _terms_for(lang, config)
+    if not entries:
         return content
-    glossary_url = "glossary/" if _lang(page, config) == "de" else f"{_lang(page, config)}/glossary/"
-    href = _page_href(page, glossary_url)
-    linked: set[str] = set()
-    out, pos, depth = [], 0, {"a": 0, "h": 0}
-    tokens = sorted([(m.start(), "tag", m) for m in BLOCKERS.finditer(content)] +
-                    [(m.start(), "abbr", m) for m in ABBR.finditer(content)], key=lambda t: t[0])
-    for _, kind, match in tokens:
-        if kind == "tag":
-            key = "a" if match.group(2) == "a" else "h"
-            depth[key] += -1 if match.group(1) else 1
-            continue
-        term = html.unescape(match.group(2))
-        entry = entries.get(term)
-        if entry is None or term in linked or depth["a"] > 0 or depth["h"] > 0:
-            continue
-        linked.add(term)
-        out.append(content[pos:match.start()])
-        out.append(f'<a class="hb-term" href="{href}#{entry.id}">{match.group(0)}</a>')
-        pos = match.end()
-    out.append(content[pos:])
-    return "".join(out)
+    on_glossary = page.file.src_uri.split("/", 1)[-1] == "glossary.md"
+    glossary_url = "glossary/" if lang == checks.DEFAULT_LANGUAGE else f"{lang}/glossary/"
+    href = "" if on_glossary else _page_href(page, glossary_url)
+    # Only the terms this page can contain (a cheap test before the markup is walked).
+    lowered = content.lower()
+    used = [entry for term, entry in entries.items() if term.lower() in lowered]
+    return glossary.mark_terms(content, used, href, config.extra["strings"][lang]["glossary_entry"],
+                               glossary_page=on_glossary)

@@ -1,4 +1,5 @@
-"""Four fixes to the theme's markup of every page, measured with `make bench` (Lighthouse, page weight).
+"""Fixes to the theme's markup of every page, measured with `make bench` (Lighthouse, page weight), and
+the diagrams drawn into the page.
 
 - Language alternates are announced once, in sitemap.xml (`xhtml:link hreflang`, complete for both
   languages), and not in each page's <head>. Material's JavaScript fetches `sitemap.xml` relative to every
@@ -11,8 +12,16 @@
   script's own task: the largest part of Lighthouse's "total blocking time". Deferred, it runs once the
   document is parsed and still before `DOMContentLoaded`, which the theme waits for, so the browser
   can draw first. (Our own script is deferred in mkdocs.yml, after the theme's, in order.)
-- Every <img> of the site's own (the theme's logo, diagrams in the text) gets its file's width and
+- Every <img> of the site's own (the theme's logo, pictures in the text) gets its file's width and
   height, so the browser keeps its place free and nothing below it jumps when it arrives.
+- The logo's link is named by the logo's alt text ("Digitale Teilhabe – zur Startseite",
+  overrides/partials/logo.html): the theme labels it with the site name, which says nothing about
+  where it leads, and hides the alt text.
+- Diagrams (SVG files in docs/assets/images/diagrams/) are drawn into the page instead of loaded as
+  <img>: so they use the page's font, take their colours from the colour scheme (class names styled in
+  handbook.css; the files' own colours are the light ones, which the PDF keeps) and cost no request.
+  The Markdown alt text becomes the drawing's accessible name (aria-label) and its <title> (which the
+  PDF uses as the figure's alternative text); width and height stay, so nothing jumps.
 
 Each fix checks that the theme still produces the markup it expects and stops the build if not, so an
 update of the theme cannot silently undo it.
@@ -37,6 +46,14 @@ DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
 IMG = re.compile(r"<img\b([^>]*?)\s*(/?)>")
 SRC = re.compile(r'\bsrc="([^"]+)"')
 BUNDLE = re.compile(r'<script src="([^"]*assets/javascripts/bundle\.[0-9a-f]+\.min\.js)"></script>')
+LOGO_LINK = re.compile(r'(<a href="[^"]*" title="[^"]*" class="md-(?:header|nav)__button md-logo") aria-label="[^"]*"')
+ALT = re.compile(r'\balt="([^"]*)"')
+DIAGRAMS = "assets/images/diagrams"
+SVG_OPEN = re.compile(r"<svg\b([^>]*)>", re.S)
+SVG_DROP = re.compile(r'\s(?:aria-labelledby|role|width|height|class|aria-label)="[^"]*"')
+SVG_TITLE = re.compile(r"<title\b[^>]*>.*?</title>", re.S)
+SVG_IDS = re.compile(r'(<(?:title|desc)\b[^>]*?)\s+id="[^"]*"')
+COMMENT = re.compile(r"<!--.*?-->", re.S)
 
 
 def _image_file(src: str, page_url: str, where: str, config) -> Path | None:
@@ -60,6 +77,23 @@ def _image_file(src: str, page_url: str, where: str, config) -> Path | None:
     raise PluginError(f"{where}: image {src} not found in {docs} (looked for {target})")
 
 
+def _inline_svg(path: Path, alt: str, width: int, height: int, where: str) -> str:
+    """The diagram's SVG as markup for the page: sized, named by the alt text, styled by handbook.css."""
+    text = COMMENT.sub("", path.read_text(encoding="utf-8"))
+    start = SVG_OPEN.search(text)
+    if start is None:
+        raise PluginError(f"{where}: {path} has no <svg> element")
+    label = html.escape(alt, quote=True)
+    attributes = SVG_DROP.sub("", start.group(1))
+    inner = SVG_IDS.sub(r"\1", text[start.end():text.rindex("</svg>")])
+    inner, titles = SVG_TITLE.subn(f"<title>{html.escape(alt, quote=False)}</title>", inner, count=1)
+    if not titles:
+        inner = f"<title>{html.escape(alt, quote=False)}</title>" + inner
+    inner = "\n".join(line.strip() for line in inner.splitlines() if line.strip())
+    return (f'<svg{attributes} class="hb-diagram" width="{width}" height="{height}" role="img" '
+            f'aria-label="{label}">{inner}</svg>')
+
+
 def _size_images(body: str, page_url: str, where: str, config) -> str:
     def sized(match: re.Match) -> str:
         attributes = match.group(1)
@@ -73,6 +107,11 @@ def _size_images(body: str, page_url: str, where: str, config) -> str:
             width, height = images.intrinsic_size(path)
         except images.ImageError as error:
             raise PluginError(f"{where}: {error}") from None
+        if path.suffix.lower() == ".svg" and path.parent == Path(config.docs_dir) / DIAGRAMS:
+            alt = ALT.search(attributes)
+            if alt is None or not alt.group(1).strip():
+                raise PluginError(f"{where}: diagram {src.group(1)} has no alt text")
+            return _inline_svg(path, html.unescape(alt.group(1)), width, height, where)
         return f'<img{attributes} width="{width}" height="{height}"{match.group(2)}>'
 
     return IMG.sub(sized, body)
@@ -95,6 +134,11 @@ def _fix(output: str, where: str, config, page_url: str = "") -> str:
     if found != 1:
         raise PluginError(f"{where}: expected the theme's one <script src=\"…/bundle.….min.js\">, found {found}; "
                           "update overrides/hooks/markup.py")
+    if config.theme.get("logo"):
+        body, found = LOGO_LINK.subn(r"\1", body)
+        if found == 0:
+            raise PluginError(f"{where}: the theme's logo link markup changed (expected "
+                              "class=\"md-header__button md-logo\" aria-label=…); update overrides/hooks/markup.py")
     return head + _size_images(body, page_url, where, config)
 
 
