@@ -52,13 +52,20 @@ def serve(address: str) -> None:
 
 @cli.command()
 @click.option("--no-pdf", is_flag=True, help="Only the HTML site (faster).")
+@click.option("--release", is_flag=True, help="For publishing (deploy, release): refuse to build while "
+                                              "mkdocs.yml still holds placeholders, naming each key.")
 @click.option("--site-dir", type=click.Path(path_type=Path), default=ROOT / "site", show_default=True)
-def build(no_pdf: bool, site_dir: Path) -> None:
+def build(no_pdf: bool, release: bool, site_dir: Path) -> None:
     """The complete site in site/ (English in site/en/) with both PDFs."""
     from scripts import pdf as pdf_module, site
+    if release:
+        try:
+            site.check_release()
+        except site.BuildError as err:
+            raise click.ClickException(str(err)) from err
     _system("build")
     try:
-        out = site.build(site_dir, pdf=not no_pdf)
+        out = site.build(site_dir, pdf=not no_pdf, release=release)
     except (site.BuildError, pdf_module.PdfError) as err:
         raise click.ClickException(f"{err}\nThe previous site/ was left as it was.") from err
     click.echo(f"build: site written to {out}")
@@ -73,7 +80,7 @@ def pdf(site_dir: Path) -> None:
     if not (site_dir / "index.html").exists():
         raise click.ClickException(f"{site_dir} holds no built site: run `make build` first")
     try:
-        pdf_module.build_all(site_dir)
+        pdf_module.build_all(site_dir)   # also states size and page count in the download links
     except pdf_module.PdfError as err:
         raise click.ClickException(str(err)) from err
 

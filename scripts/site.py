@@ -36,14 +36,63 @@ def build_html(site_dir: Path, site_url: str | None = None, quiet: bool = False,
                          " (see the messages above)"))
 
 
+PLACEHOLDER = "[PLATZHALTER"
+PLACEHOLDER_SECTION = ("extra", "operator")
+
+
+def placeholders(config_file: Path) -> list[str]:
+    """The keys in mkdocs.yml (under extra.operator) whose value is still a placeholder, as dotted paths."""
+    from scripts.pdf import load_config
+    found = []
+
+    def walk(value, path):
+        if isinstance(value, dict):
+            for key, child in value.items():
+                walk(child, [*path, str(key)])
+        elif isinstance(value, list):
+            for index, child in enumerate(value):
+                walk(child, [*path, str(index)])
+        elif isinstance(value, str) and value.strip().startswith(PLACEHOLDER):
+            found.append(".".join(path))
+
+    section = load_config(config_file)
+    for key in PLACEHOLDER_SECTION:
+        section = (section or {}).get(key) if isinstance(section, dict) else None
+    walk(section or {}, list(PLACEHOLDER_SECTION))
+    return found
+
+
+def check_release(root: Path = ROOT) -> None:
+    """A release (deploy, tag) publishes nothing while the operator's details are placeholders."""
+    keys = placeholders(root / "mkdocs.yml")
+    if keys:
+        listed = "\n".join(f"  - {key}" for key in keys)
+        raise BuildError(f"release build refused: {len(keys)} placeholder(s) in mkdocs.yml still start with "
+                         f"{PLACEHOLDER!r}; put the real values there first (imprint and privacy pages and "
+                         f"the PDFs show them):\n{listed}")
+
+
+def _placeholders_in_pages(site_dir: Path) -> list[str]:
+    return sorted(str(p.relative_to(site_dir)) for p in site_dir.rglob("*.html")
+                  if 'class="hb-placeholder"' in p.read_text(encoding="utf-8"))
+
+
 def build(site_dir: Path = SITE, *, pdf: bool = True, site_url: str | None = None,
-          quiet: bool = False, root: Path = ROOT) -> Path:
-    """Build the complete site (and the PDFs) into a temporary directory, then swap it in."""
+          quiet: bool = False, root: Path = ROOT, release: bool = False) -> Path:
+    """Build the complete site (and the PDFs) into a temporary directory, then swap it in.
+
+    release=True (deploy and release workflows) refuses to build while mkdocs.yml holds placeholders,
+    and refuses the result if a built page still shows one. Local and pull-request builds show them
+    highlighted instead."""
+    if release:
+        check_release(root)
     site_dir = Path(site_dir).resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".site-", dir=site_dir.parent))
     try:
         build_html(staging, site_url=site_url, quiet=quiet, root=root)
+        if release and (pages := _placeholders_in_pages(staging)):
+            raise BuildError("release build refused: built pages still show placeholders: " + ", ".join(pages))
         if pdf:
             from scripts import pdf as pdf_module
             pdf_module.build_all(staging)

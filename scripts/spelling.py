@@ -25,7 +25,7 @@ _BLANK = [
     re.compile(r"\]\([^)]*\)|\]\[[^\]]*\]"),         # link and image targets
     re.compile(r"<[^>]*>"),                          # HTML tags (their text stays)
     re.compile(r"(?:https?|mailto):\S+"),            # addresses
-    re.compile(r"^\s*(?:[-*+]|\d+\.)\s+(?:\[[ xX]\]\s+)?"),  # list bullets and task boxes
+    re.compile(r"^\s*(?:>\s*)*(?:[-*+]|\d+\.)\s+(?:\[[ xX]\]\s+)?"),  # list bullets (also quoted), task boxes
     re.compile(r"^\s*!!!\s+\w+"),                    # admonition type (its title stays)
     re.compile(r"[#*_|>\[\]\"]|-{2,}|={2,}"),          # Markdown punctuation, table rules
 ]
