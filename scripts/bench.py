@@ -3,6 +3,8 @@
 Every measurement runs several times; the table and the JSON results file give median, minimum and
 maximum. Work happens in temporary directories and sandbox copies of the sources, never in docs/ or
 site/. A budget is met when the median (times, scores) or the worst case (bytes) is within it.
+Lighthouse's Largest Contentful Paint is held against the plain Material configuration of the same
+content (PLAIN_MATERIAL), measured in the same Lighthouse session, run for run.
 """
 
 from __future__ import annotations
@@ -36,6 +38,27 @@ PREFIX = {"de": "", "en": "en/"}
 # What a sandbox needs to build the site: the sources, the theme overrides and the hooks' modules.
 SANDBOX_ITEMS = ("mkdocs.yml", "docs", "overrides", "includes", "scripts", "checks")
 LIGHTHOUSE_CATEGORIES = {"performance": 95, "accessibility": 100, "best-practices": 95, "seo": 95}
+# Timings from the same Lighthouse runs (ms, Lighthouse's simulated mobile values), short names for the table.
+LIGHTHOUSE_TIMINGS = {"largest-contentful-paint": "LCP", "first-contentful-paint": "FCP"}
+# Timings with the budget "no worse than the plain Material configuration on the same pages": the median
+# of all measured pages' runs pooled, against the plain site's pooled median plus a tolerance for
+# run-to-run noise, (ms, share of that median), whichever is larger (decisions/0003, item 16).
+PLAIN_BUDGETS = {"largest-contentful-paint": (50.0, 0.05)}
+# The plain Material configuration those budgets compare with: a sandbox copy of the same sources,
+# languages and navigation with the theme's defaults otherwise (decisions/0003).
+PLAIN_MATERIAL = {
+    # mkdocs.yml keys removed: our stylesheets (fonts.css among them) and script, and the repository,
+    # for which Material's own header would ask api.github.com (a third-party request) on every page
+    "drop": ("extra_css", "extra_javascript", "repo_url", "repo_name", "edit_uri"),
+    # the theme block replaced (no custom_dir, palette, features, logo). `font: false` because Material's
+    # default font setting would load Roboto from Google Fonts, a third-party request this site never makes.
+    "theme": {"name": "material", "language": "de", "font": False},
+    # the language blocks' own theme settings (the palette) removed as well
+    "i18n_drop": ("theme",),
+    # the only hooks kept make the content the same: the pages' text (operator, PDF links, glossary
+    # terms) and each language's search index and 404 page; none touches the theme's markup
+    "hooks": ("overrides/hooks/content.py", "overrides/hooks/search_per_language.py"),
+}
 PREVIEW_PAGE = "report/method.md"
 RELOADED = "Reloading browsers"  # what `mkdocs serve` logs when a rebuilt site is being served
 REBUILD_FAILED = "An error happened during the rebuild"
@@ -190,6 +213,25 @@ def make_sandbox(dest: Path, factor: int = 1) -> Path:
     for cmd in (["git", "init", "-q", "-b", "main"], ["git", "add", "-A"], ["git", "commit", "-q", "-m", "bench"]):
         _run(cmd, cwd=dest, env=env)
     return dest
+
+
+def plain_material(box: Path, site_url: str) -> None:
+    """Turn the sandbox's mkdocs.yml into the plain Material configuration (PLAIN_MATERIAL) for site_url."""
+    from mkdocs.utils import yaml_load  # understands the !ENV tags of mkdocs.yml
+    import yaml
+
+    config_file = box / "mkdocs.yml"
+    config = yaml_load(config_file.read_text(encoding="utf-8"))
+    for key in PLAIN_MATERIAL["drop"]:
+        config.pop(key, None)
+    config["theme"] = dict(PLAIN_MATERIAL["theme"])
+    config["hooks"] = list(PLAIN_MATERIAL["hooks"])
+    config["site_url"] = site_url
+    i18n = [p["i18n"] for p in config.get("plugins", []) if isinstance(p, dict) and "i18n" in p]
+    for language in (i18n[0].get("languages", []) if i18n else []):
+        for key in PLAIN_MATERIAL["i18n_drop"]:
+            language.pop(key, None)
+    config_file.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
 def multiply(box: Path, factor: int) -> int:
@@ -404,7 +446,16 @@ class Bench:
                                    [len(gzip.compress(raw, 6)) / KB], details={"uncompressed_kB": len(raw) / KB}))
         return out
 
-    # Lighthouse, mobile profile (its default), against the local build
+    # Lighthouse, mobile profile (its default), against the local build and against the plain Material
+    # configuration of the same content (the baseline of the timing budgets)
+    def plain_site(self, site_url: str) -> Path:
+        """The same sources built with the plain Material configuration, for the address site_url."""
+        self.log("  building the plain Material configuration of the same content …")
+        box = make_sandbox(self.work / "plain")
+        plain_material(box, site_url)
+        site_module.build_html(box / "site", quiet=True, root=box)
+        return box / "site"
+
     def lighthouse(self) -> list[Measurement]:
         from scripts import webserver
         modules = environment.ensure_node_modules(BENCH_NODE)
@@ -417,24 +468,40 @@ class Bench:
         pages = {f"home {lang}": PREFIX[lang] for lang in checks.LANGUAGES}
         for lang in checks.LANGUAGES:
             pages[f"largest page {lang}"] = _largest_page(site, lang)
+        plain_port = free_port()
+        plain = self.plain_site(f"http://127.0.0.1:{plain_port}/")
         scores: dict[str, dict[str, list[float]]] = {c: {} for c in LIGHTHOUSE_CATEGORIES}
         audits: dict[str, list[str]] = {}
-        metrics: dict[str, list[dict]] = {}
-        with webserver.SiteServer(site, port=self.port) as server:
+        metrics: dict[tuple[str, str], list[dict]] = {}  # (configuration, page label): one dict per run
+
+        def report(url: str, name: str) -> dict:
+            path = self.work / f"lighthouse-{name.replace(' ', '-')}.json"
+            cmd = [node, str(cli), url, "--quiet", "--output=json", f"--output-path={path}",
+                   "--only-categories=" + ",".join(LIGHTHOUSE_CATEGORIES),
+                   "--chrome-flags=--headless --no-sandbox --disable-gpu"]
+            _run(cmd, env={"CHROME_PATH": browser})
+            return json.loads(path.read_text())
+
+        with webserver.SiteServer(site, port=self.port) as server, \
+                webserver.SiteServer(plain, port=plain_port) as plain_server:
             for label, path in pages.items():
                 for n in range(lighthouse_runs(self.runs)):
-                    report = self.work / f"lighthouse-{label.replace(' ', '-')}-{n}.json"
-                    cmd = [node, str(cli), server.url + path, "--quiet", "--output=json",
-                           f"--output-path={report}", "--only-categories=" + ",".join(LIGHTHOUSE_CATEGORIES),
-                           "--chrome-flags=--headless --no-sandbox --disable-gpu"]
-                    _run(cmd, env={"CHROME_PATH": browser})
-                    data = json.loads(report.read_text())
+                    # Each run of ours is followed by one of the plain configuration, so a slow spell of
+                    # this shared machine falls on both alike.
+                    data = report(server.url + path, f"{label}-{n}")
                     for category, values in parse_lighthouse(data).items():
                         scores[category].setdefault(label, []).append(values)
                     audits[label] = failed_audits(data)
-                    metrics.setdefault(label, []).append(lighthouse_metrics(data))
+                    metrics.setdefault(("site", label), []).append(lighthouse_metrics(data))
+                    baseline = lighthouse_metrics(report(plain_server.url + path, f"plain-{label}-{n}"))
+                    metrics.setdefault(("plain", label), []).append(baseline)
+                    ours = metrics["site", label][-1]
                     self.log(f"  lighthouse {label}: run {n + 1}: " + ", ".join(
-                        f"{c} {v[label][-1]:.0f}" for c, v in scores.items()))
+                        f"{c} {v[label][-1]:.0f}" for c, v in scores.items()) + "; " + ", ".join(
+                        f"{short} {ours.get(m, 0):.0f} ms (plain Material {baseline.get(m, 0):.0f})"
+                        for m, short in LIGHTHOUSE_TIMINGS.items()) + "; first paint observed at "
+                        f"{ours.get('observed-first-contentful-paint', 0):.0f} ms "
+                        f"(plain {baseline.get('observed-first-contentful-paint', 0):.0f})")
         out = []
         for category, budget in LIGHTHOUSE_CATEGORIES.items():
             for label, values in scores[category].items():
@@ -442,8 +509,44 @@ class Bench:
                                        f"Lighthouse {category}, {label} (/{pages[label]})", "score", values,
                                        budget=float(budget), higher_is_better=True,
                                        details={"failed_audits": audits[label],
-                                                "metrics_per_run": metrics[label]}))
+                                                "metrics_per_run": metrics["site", label],
+                                                "plain_material_metrics_per_run": metrics["plain", label]}))
+        for label, path in pages.items():
+            out += timing_measurements(label, path, metrics["site", label], metrics["plain", label])
+        # The budget is held on all pages' runs pooled: a single page's median of five can move by a whole
+        # simulated round trip between sessions of the same build (decisions/0003, item 16).
+        out += timing_measurements(f"all {len(pages)} pages", None,
+                                   [r for label in pages for r in metrics["site", label]],
+                                   [r for label in pages for r in metrics["plain", label]], budgeted=True)
         return out
+
+
+def timing_measurements(label: str, path: str | None, runs: list[dict], plain_runs: list[dict],
+                        budgeted: bool = False) -> list[Measurement]:
+    """Lighthouse's timings (LIGHTHOUSE_TIMINGS) of one page (path) or of all pages pooled (path None),
+    ours and the plain Material configuration's; with budgeted, ours held against the plain median plus
+    its tolerance where PLAIN_BUDGETS says so."""
+    where = label if path is None else f"{label} (/{path})"
+
+    def values(reports: list[dict], metric: str) -> list[float]:
+        if any(metric not in r for r in reports):
+            raise BenchError(f"a Lighthouse run of {where} has no {metric}")
+        return [r[metric] for r in reports]
+
+    out = []
+    for metric, short in LIGHTHOUSE_TIMINGS.items():
+        key = f"lighthouse-{short.lower()}-{label.replace(' ', '-')}"
+        plain = Measurement(f"{key}-plain-material", f"Lighthouse {short}, {label}, plain Material", "ms",
+                            values(plain_runs, metric))
+        budget, details = None, {}
+        if budgeted and metric in PLAIN_BUDGETS:
+            absolute, share = PLAIN_BUDGETS[metric]
+            budget = plain.median + max(absolute, share * plain.median)
+            details = {"budget": f"plain Material median {plain.median:.0f} ms + max({absolute:.0f} ms, "
+                                 f"{share:.0%})"}
+        out += [Measurement(key, f"Lighthouse {short}, {where}", "ms", values(runs, metric),
+                            budget=budget, details=details), plain]
+    return out
 
 
 def lighthouse_runs(runs: int) -> int:
@@ -519,10 +622,21 @@ METRICS = ("first-contentful-paint", "largest-contentful-paint", "total-blocking
            "cumulative-layout-shift", "speed-index")
 
 
+# What the browser really did before Lighthouse's simulation (ms after navigation): the simulated LCP
+# counts every request that finished before the observed paint, so a paint that came late (a busy
+# machine) inflates it; kept per run to tell such runs apart.
+OBSERVED = {"observed-first-contentful-paint": "observedFirstContentfulPaint",
+            "observed-largest-contentful-paint": "observedLargestContentfulPaint"}
+
+
 def lighthouse_metrics(report: dict) -> dict[str, float]:
-    """The measured values behind the performance score (milliseconds; layout shift unitless)."""
+    """The measured values behind the performance score (milliseconds; layout shift unitless), and the
+    observed paints (OBSERVED) when the report has them."""
     audits = report.get("audits", {})
-    return {m: round(audits[m]["numericValue"], 3) for m in METRICS if m in audits}
+    out = {m: round(audits[m]["numericValue"], 3) for m in METRICS if m in audits}
+    items = (audits.get("metrics", {}).get("details") or {}).get("items") or [{}]
+    out.update({key: items[0][name] for key, name in OBSERVED.items() if name in items[0]})
+    return out
 
 
 def failed_audits(report: dict) -> list[str]:

@@ -146,6 +146,63 @@ def test_a_lighthouse_run_without_scores_is_an_error():
         bench.parse_lighthouse(report)
 
 
+def test_lighthouse_timings_are_read_from_the_report():
+    report = json.loads((FIXTURES / "report.json").read_text())
+    timings = bench.lighthouse_metrics(report)
+    for metric in bench.LIGHTHOUSE_TIMINGS:
+        assert timings[metric] == round(report["audits"][metric]["numericValue"], 3)
+    assert "observed-first-contentful-paint" not in timings, "this report has no metrics audit"
+    report["audits"]["metrics"] = {"details": {"items": [{"observedFirstContentfulPaint": 150,
+                                                          "observedLargestContentfulPaint": 1200}]}}
+    observed = bench.lighthouse_metrics(report)
+    assert (observed["observed-first-contentful-paint"], observed["observed-largest-contentful-paint"]) == (150, 1200)
+
+
+def test_timing_budget_is_the_plain_material_median_plus_its_tolerance():
+    lcp, fcp = "largest-contentful-paint", "first-contentful-paint"
+    absolute, share = bench.PLAIN_BUDGETS[lcp]
+    plain = [{lcp: v, fcp: 900.0} for v in (1300.0, 1400.0, 2000.0)]
+    ours = [{lcp: v, fcp: 800.0} for v in (1200.0, 1450.0, 1460.0)]
+    page = {m.key: m for m in bench.timing_measurements("home de", "", ours, plain)}
+    assert page["lighthouse-lcp-home-de"].label == "Lighthouse LCP, home de (/)"
+    assert all(m.budget is None for m in page.values()), "single pages are reported, not budgeted"
+    pooled = {m.key: m for m in bench.timing_measurements("all pages", None, ours, plain, budgeted=True)}
+    mine, baseline = pooled["lighthouse-lcp-all-pages"], pooled["lighthouse-lcp-all-pages-plain-material"]
+    assert baseline.values == [1300.0, 1400.0, 2000.0] and baseline.budget is None
+    assert mine.budget == 1400.0 + max(absolute, share * 1400.0)
+    assert mine.median == 1450.0 and mine.ok is True and mine.unit == "ms"
+    assert "plain Material median 1400 ms" in mine.details["budget"]
+    slower = [{lcp: v, fcp: 800.0} for v in (1500.0, 1600.0, 1300.0)]
+    assert bench.timing_measurements("all pages", None, slower, plain, budgeted=True)[0].ok is False
+    assert pooled["lighthouse-fcp-all-pages"].budget is None, "FCP is reported, not budgeted"
+    with pytest.raises(bench.BenchError, match="home de \\(/\\) has no largest-contentful-paint"):
+        bench.timing_measurements("home de", "", [{fcp: 800.0}], plain)
+
+
+@pytest.mark.slow
+def test_plain_material_baseline_has_the_content_and_none_of_our_theme(tmp_path):
+    """The baseline of the timing budgets: same pages in both languages, Material's defaults, no third-party
+    request (no Google Fonts, no GitHub API)."""
+    box = bench.make_sandbox(tmp_path / "box")
+    bench.plain_material(box, "http://127.0.0.1:8123/")
+    from mkdocs.utils import yaml_load
+    config = yaml_load((box / "mkdocs.yml").read_text(encoding="utf-8"))
+    assert config["theme"] == {"name": "material", "language": "de", "font": False}
+    assert config["hooks"] == list(bench.PLAIN_MATERIAL["hooks"])
+    assert not set(bench.PLAIN_MATERIAL["drop"]) & set(config)
+    site_module.build_html(box / "site", quiet=True, root=box)
+    for lang in LANGS:
+        for md in page_paths():
+            page = html_path(box / "site", lang, md).read_text(encoding="utf-8")
+            assert page.count("<h1") == 1 and f'lang="{lang}"' in page
+            assert not re.search(r"fonts\.css|handbook\.(css|js)|rel=\"preload\"|md-source", page), md
+            # What the browser fetches by itself: every src, and the <link>s (not the links readers follow).
+            fetched = re.findall(r'\bsrc="https?://([^/"]+)', page) + re.findall(
+                r'<link\b[^>]*\bhref="https?://([^/"]+)', page)
+            assert set(fetched) <= {"127.0.0.1:8123"}, f"{lang} {md}: {fetched}"
+            assert "fonts.googleapis.com" not in page and "api.github.com" not in page
+
+
 # --- page weight ------------------------------------------------------------------------------------
 
 @pytest.mark.browser
