@@ -12,6 +12,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import time
+
 import pytest
 
 from conftest import LANGS, PREFIX, ROOT, html_path, page_paths
@@ -65,7 +67,12 @@ def test_server_counts_every_byte_it_sends(site):
     with webserver.SiteServer(site) as server:
         server.log.take()
         response, body = _get(server.url, "/search/search_index.json", {"Accept-Encoding": "gzip"})
-        (transfer,) = server.log.take()
+        # The server records a transfer once its handler returns, which can be just after the client has
+        # read the whole body: wait for the record (bounded), then there must be exactly one.
+        deadline, taken = time.monotonic() + 5, []
+        while not taken and time.monotonic() < deadline:
+            taken = server.log.take() or time.sleep(0.02) or []
+        (transfer,) = taken
         header_bytes = len(f"HTTP/1.1 200 {response.reason}\r\n") + sum(
             len(f"{k}: {v}\r\n") for k, v in response.getheaders()) + 2
         assert transfer.bytes == header_bytes + len(body)
