@@ -5,6 +5,7 @@ language switcher and wide tables (issue 13, web part). Chromium through Playwri
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -467,3 +468,18 @@ def test_wide_table_scrolls_with_a_visible_hint_on_a_phone(server, browser, lang
     assert state["overflow"] <= 1 and state["hint"] is None and state["right"] == "0", state
     assert tab.locator("article .md-typeset__scrollwrap").first.get_attribute("tabindex") is None
     context.close()
+
+
+@pytest.mark.parametrize("payload", ['<script>alert(1)</script>', '<rect onclick="alert(1)"/>',
+                                     '<image href="https://example.org/x.png"/>', '<style>*{}</style>'])
+def test_a_diagram_that_could_run_or_fetch_anything_stops_the_build(tmp_path, payload):
+    """Diagrams are drawn into the page, so their markup must be shapes and text only."""
+    from conftest import build_sandbox, make_sandbox
+    box = make_sandbox(tmp_path)
+    (box / "docs" / "assets").unlink()
+    shutil.copytree(DOCS / "assets", box / "docs" / "assets")
+    svg = box / "docs" / "assets" / "images" / "diagrams" / "weekly-rhythm-de.svg"
+    svg.write_text(svg.read_text(encoding="utf-8").replace("</svg>", payload + "</svg>"), encoding="utf-8")
+    result = build_sandbox(box)
+    assert result.returncode != 0
+    assert "weekly-rhythm-de.svg" in result.stderr and "is not allowed in a diagram" in result.stderr
