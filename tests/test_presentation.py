@@ -483,3 +483,22 @@ def test_a_diagram_that_could_run_or_fetch_anything_stops_the_build(tmp_path, pa
     result = build_sandbox(box)
     assert result.returncode != 0
     assert "weekly-rhythm-de.svg" in result.stderr and "is not allowed in a diagram" in result.stderr
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_heading_anchor_tooltips_speak_the_page_language(site, lang):
+    """`toc: permalink_title` is one value for all languages; overrides/hooks/permalink_title.py gives each
+    page its language's tooltip (English pages said "Link zu diesem Abschnitt")."""
+    from scripts.pdf import load_config
+    strings = load_config()["extra"]["strings"]
+    wanted = strings[lang]["permalink_title"]
+    others = {strings[other]["permalink_title"] for other in LANGS if other != lang}
+    assert wanted and wanted not in others
+    counted = 0
+    for md in PAGES:
+        soup = BeautifulSoup(html_path(site, lang, md).read_text(encoding="utf-8"), "lxml")
+        titles = [a.get("title") for a in soup.select("article a.headerlink")]
+        assert titles, f"{md} ({lang}): no heading anchors"
+        assert set(titles) == {wanted}, f"{md} ({lang}): anchor tooltips {set(titles)}, want {wanted!r}"
+        counted += len(titles)
+    assert counted > len(PAGES)
