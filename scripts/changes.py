@@ -54,3 +54,13 @@ def last_changes(docs: Path) -> dict[Path, int]:
             if name.strip():
                 dates.setdefault((root / name.strip()).resolve(), int(stamp))
     return dates
+
+
+def commit_on_branch(commit: str, branch: str = "origin/main", root: Path | None = None) -> bool:
+    """Whether `branch` contains `commit` (the release workflow releases only tags on main)."""
+    result = subprocess.run(["git", "merge-base", "--is-ancestor", commit, branch], cwd=root,
+                            capture_output=True, text=True)
+    if result.returncode not in (0, 1):
+        raise ChangesError(f"git cannot compare {commit} with {branch}: {result.stderr.strip()} "
+                           "(check out with fetch-depth: 0 so the history of main is there)")
+    return result.returncode == 0

