@@ -222,3 +222,59 @@ def test_every_page_preloads_the_font_file_its_first_screen_needs_first(site, se
     finally:
         context.close()
     assert problems == [], "\n".join(problems)
+
+
+# --- the system font shown until the font arrives, scaled to it (handbook.css) -----------------------
+
+HANDBOOK_CSS = ROOT / "docs" / "assets" / "stylesheets" / "handbook.css"
+FONT_DIR = ROOT / "docs" / "assets" / "fonts" / "atkinson-hyperlegible"
+SYSTEM_FONTS = {  # fallback face in handbook.css -> where Debian puts the font it names, per weight
+    "Atkinson Hyperlegible Fallback DejaVu": {400: "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+                                              700: "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"},
+    "Atkinson Hyperlegible Fallback": {
+        400: "/usr/share/fonts/truetype/liberation2/LiberationSans-Regular.ttf",
+        700: "/usr/share/fonts/truetype/liberation2/LiberationSans-Bold.ttf"},
+}
+
+
+def _mean_advance(path, text: str) -> tuple[float, float, float]:
+    """Mean advance width over `text`, ascent and descent, in em."""
+    from fontTools.ttLib import TTFont
+    font = TTFont(str(path))
+    cmap, widths, em = font.getBestCmap(), font["hmtx"], font["head"].unitsPerEm
+    advances = [widths[cmap[ord(c)]][0] for c in text if ord(c) in cmap]
+    return sum(advances) / len(advances) / em, font["hhea"].ascent / em, -font["hhea"].descent / em
+
+
+def test_fallback_faces_are_scaled_to_the_handbook_font():
+    """Until Atkinson Hyperlegible arrives the page is set in a system font; each fallback face's
+    size-adjust and vertical overrides must match the fonts' own metrics (within 2 %), or the swap
+    re-wraps the text and the page jumps (Cumulative Layout Shift). Checked for every face whose font
+    this machine has; DejaVu Sans always (a build dependency, fonts-dejavu-core)."""
+    css = HANDBOOK_CSS.read_text(encoding="utf-8")
+    text = re.sub(r"\s+", " ", (ROOT / "docs" / "en" / "index.md").read_text(encoding="utf-8")
+                  + (ROOT / "docs" / "de" / "index.md").read_text(encoding="utf-8"))
+    faces = {}
+    for body in re.findall(r"@font-face\s*\{([^}]*)\}", css):
+        family = re.search(r'font-family:\s*"([^"]+)"', body).group(1)
+        weight = int(re.search(r"font-weight:\s*(\d+)", body).group(1))
+        values = {k: float(v) / 100 for k, v in re.findall(r"([a-z-]+-override|size-adjust):\s*([\d.]+)%", body)}
+        faces[(family, weight)] = values
+    stack = re.search(r"--md-text-font:\s*([^;]+);", css).group(1)
+    assert [f.strip().strip('"') for f in stack.split(",")] == ["Atkinson Hyperlegible", *sorted(SYSTEM_FONTS)]
+    checked = 0
+    for family, paths in SYSTEM_FONTS.items():
+        for weight, system in paths.items():
+            values = faces[(family, weight)]
+            if not Path(system).exists():
+                assert family != "Atkinson Hyperlegible Fallback DejaVu", f"{system} missing: run make setup"
+                continue
+            ours = _mean_advance(FONT_DIR / f"atkinson-hyperlegible-latin-{weight}-normal.woff2", text)
+            theirs = _mean_advance(system, text)
+            scale = ours[0] / theirs[0]
+            assert values["size-adjust"] == pytest.approx(scale, rel=0.02), (family, weight)
+            assert values["ascent-override"] == pytest.approx(ours[1] / scale, rel=0.02), (family, weight)
+            assert values["descent-override"] == pytest.approx(ours[2] / scale, rel=0.02), (family, weight)
+            assert values["line-gap-override"] == 0
+            checked += 1
+    assert checked >= 2
