@@ -21,4 +21,5 @@ def on_pre_build(config):
     problems = checks.structure(Path(config.docs_dir))
     if problems:
         listing = "\n".join(f"  {p}" for p in problems)
-        raise PluginError(f"the German and English pages do not match:\n{listing}")
+        raise PluginError(f"the sources have {len(problems)} problem(s) the build cannot go past (the German "
+                          f"and English pages must match; files must be safe to publish):\n{listing}")
