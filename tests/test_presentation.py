@@ -5,7 +5,6 @@ language switcher and wide tables (issue 13, web part). Chromium through Playwri
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
