@@ -52,6 +52,8 @@ def make_sandbox(tmp_path: Path) -> Path:
     for name in ("docs", "includes", "overrides"):
         shutil.copytree(ROOT / name, box / name, ignore=shutil.ignore_patterns("__pycache__"))
     (box / "scripts").symlink_to(ROOT / "scripts")
+    (ROOT / ".cache").mkdir(exist_ok=True)
+    (box / ".cache").symlink_to(ROOT / ".cache")  # build caches (preview images) shared with the real builds
     shutil.copy(ROOT / "mkdocs.yml", box / "mkdocs.yml")
     return box
 

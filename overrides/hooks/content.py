@@ -2,8 +2,9 @@
 
 - `{{ operator.name }}` (and .address, .email, .representative): the site operator, set once in
   mkdocs.yml under extra.operator; placeholders are highlighted so nobody publishes them by mistake.
-- `{{ pdf_link }}`, `{{ worksheets_pdf_link }}`: download links to this language's PDFs, which the
-  PDF step writes after the HTML build (so they are not Markdown links the link checker would reject).
+- `{{ pdf_link }}`, `{{ worksheets_pdf_link }}`, `{{ epub_link }}`: download links to this language's
+  PDFs and EPUB, which the later build steps write after the HTML build (so they are not Markdown
+  links the link checker would reject); those steps add each file's size to the link text.
 - Glossary terms: the first use of each term of docs/<lang>/glossary.md in a page's running text (not
   in headings or links) links to the glossary entry, with its short explanation beside it, which
   handbook.js opens on hover, keyboard focus and tap (scripts/glossary.py: mark_terms). Later uses
@@ -24,6 +25,12 @@ from scripts import checks, glossary, translations
 from scripts.checks import page_url
 
 TOKEN = re.compile(r"\{\{\s*([a-z_]+(?:\.[a-z_]+)?)\s*\}\}")
+# token: (extra.strings key of the file's site path, key of the link text)
+DOWNLOADS = {
+    "pdf_link": ("pdf_url", "pdf_download_title"),
+    "worksheets_pdf_link": ("worksheets_pdf_url", "worksheets_pdf_title"),
+    "epub_link": ("epub_url", "epub_download_title"),
+}
 
 
 def _lang(page, config) -> str:
@@ -104,9 +111,9 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
             return value
         if key == "translation_status":
             return _status_table(page, config, strings)
-        if key in ("pdf_link", "worksheets_pdf_link"):
-            target = strings["pdf_url"] if key == "pdf_link" else strings["worksheets_pdf_url"]
-            label = strings["pdf_download_title"] if key == "pdf_link" else strings["worksheets_pdf_title"]
+        if key in DOWNLOADS:
+            url_key, title_key = DOWNLOADS[key]
+            target, label = strings[url_key], strings[title_key]
             return (f'<a class="md-button md-button--primary" href="{_page_href(page, target)}" '
                     f'download>{html.escape(label)}</a>')
         line = markdown.count("\n", 0, match.start()) + 1

@@ -210,3 +210,88 @@
     setTimeout(init, 0);
   }
 })();
+
+/* Share button (overrides/partials/actions.html). The page holds a hidden placeholder (its icon, label
+   and title; the article's markup may hold no form elements); this turns it into a real <button>, so
+   the button exists only where it can work. A click (or Enter/Space) opens the device's share sheet
+   (Web Share API) where there is one; otherwise, or if sharing fails for another reason than the reader
+   cancelling, it copies the page's address (Clipboard API, else select and copy) and says so in the
+   status line beside it, which screen readers announce (role="status"). Nothing is requested from
+   anywhere. The texts come from the page (mkdocs.yml: extra.strings.*.share_*). */
+(function () {
+  "use strict";
+  var timer = null;
+
+  function address() {
+    var url = new URL(window.location.href);
+    url.hash = "";
+    return url.href;
+  }
+
+  function say(status, text) {
+    clearTimeout(timer);
+    status.textContent = text;
+    timer = setTimeout(function () { status.textContent = ""; }, 6000);
+  }
+
+  function copyBySelection(text) {
+    var field = document.createElement("textarea");
+    field.value = text;
+    field.setAttribute("readonly", "");
+    field.style.position = "fixed";
+    field.style.opacity = "0";
+    document.body.appendChild(field);
+    field.select();
+    var done = false;
+    try { done = document.execCommand("copy"); } catch (error) { done = false; }
+    document.body.removeChild(field);
+    return done;
+  }
+
+  function copy(status, strings, url) {
+    var ok = function () { say(status, strings.share_copied || "\u2713"); };
+    var fallback = function () {
+      if (copyBySelection(url)) ok();
+      else say(status, strings.share_failed || url);
+    };
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(url).then(ok, fallback);
+    } else {
+      fallback();
+    }
+  }
+
+  function share(status, strings) {
+    var url = address();
+    if (typeof navigator.share === "function") {
+      navigator.share({ title: document.title, url: url }).catch(function (error) {
+        if (!error || error.name !== "AbortError") copy(status, strings, url);
+      });
+    } else {
+      copy(status, strings, url);
+    }
+  }
+
+  function init() {
+    var source = document.getElementById("hb-strings");
+    var strings = source ? JSON.parse(source.textContent) : {};
+    document.querySelectorAll(".hb-share").forEach(function (holder) {
+      var status = holder.querySelector(".hb-share-status");
+      if (!status || holder.querySelector("button")) return;
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "md-content__button md-icon hb-share-button";
+      button.title = holder.title;
+      holder.removeAttribute("title");
+      Array.prototype.slice.call(holder.childNodes).forEach(function (node) {
+        if (node !== status) button.appendChild(node);
+      });
+      holder.insertBefore(button, status);
+      button.addEventListener("click", function () { share(status, strings); });
+      holder.hidden = false;
+    });
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();
