@@ -136,7 +136,7 @@ def heading_id_parity(docs: Path) -> list[Problem]:
             path = docs / lang / page
             if not path.exists():
                 continue  # reported by page_parity
-            hs = headings(path.read_text(encoding="utf-8"))
+            hs = headings(source_text(path))
             for h in hs:
                 if h.id is None:
                     problems.append(Problem(path, h.line, f"heading '{h.text}' has no id: "
@@ -151,7 +151,7 @@ def heading_id_parity(docs: Path) -> list[Problem]:
             if de_h and en_h and (de_h.id, de_h.level) == (en_h.id, en_h.level):
                 continue
             if en_h is None:
-                problems.append(Problem(en_path, len(en_path.read_text(encoding="utf-8").splitlines()),
+                problems.append(Problem(en_path, len(source_text(en_path).splitlines()),
                                         f"heading '#{de_h.id}' ({rel(de_path)}:{de_h.line}) is missing here"))
             elif de_h is None:
                 problems.append(Problem(en_path, en_h.line,
@@ -272,8 +272,8 @@ def link_parity(docs: Path) -> list[Problem]:
         de_path, en_path = docs / "de" / page, docs / "en" / page
         if not en_path.exists():
             continue
-        de_links = links(de_path.read_text(encoding="utf-8"))
-        en_links = links(en_path.read_text(encoding="utf-8"))
+        de_links = links(source_text(de_path))
+        en_links = links(source_text(en_path))
         # diagram-de.svg ~ diagram-en.svg, [cc-by-sa-de] ~ [cc-by-sa-en]
         norm = lambda t: re.sub(r"-(de|en)(\.\w+|\])?$", r"\2", t)  # noqa: E731
         for i in range(max(len(de_links), len(en_links))):
@@ -319,13 +319,13 @@ def link_targets(docs: Path) -> list[Problem]:
 
     def ids_of(path: Path) -> set[str]:
         if path not in ids:
-            ids[path] = {h.id for h in headings(path.read_text(encoding="utf-8")) if h.id}
+            ids[path] = {h.id for h in headings(source_text(path)) if h.id}
         return ids[path]
 
     for lang in LANGUAGES:
         for page in pages(docs, lang):
             path = docs / lang / page
-            for number, is_image, _, target in links(path.read_text(encoding="utf-8")):
+            for number, is_image, _, target in links(source_text(path)):
                 split = urlsplit(target)
                 if target.startswith("[") or split.scheme or target.startswith("//"):
                     continue
@@ -353,7 +353,7 @@ def link_targets(docs: Path) -> list[Problem]:
 
 def nav_entries(config_file: Path, docs: Path) -> list[Problem]:
     """Every page the navigation names exists in every language folder."""
-    lines = config_file.read_text(encoding="utf-8").splitlines()
+    lines = source_text(config_file).splitlines()
     problems, in_nav = [], False
     for number, line in enumerate(lines, 1):
         if line.startswith("nav:"):
@@ -377,7 +377,7 @@ def legal_date_parity(docs: Path) -> list[Problem]:
         paths = [docs / lang / page for lang in LANGUAGES]
         if not all(p.is_file() for p in paths):
             continue  # reported by page_parity
-        values = [front_matter(p, p.read_text(encoding="utf-8"))[0].get(LEGAL_AS_OF) for p in paths]
+        values = [front_matter(p, source_text(p))[0].get(LEGAL_AS_OF) for p in paths]
         if len(set(map(str, values))) > 1:
             problems.append(Problem(paths[1], 1, f"{LEGAL_AS_OF} differs from {rel(paths[0])} "
                                     f"({values[1]!r} here, {values[0]!r} there); review both and give "
@@ -387,7 +387,12 @@ def legal_date_parity(docs: Path) -> list[Problem]:
 
 def structure(docs: Path) -> list[Problem]:
     """The checks the build runs before anything is rendered."""
-    problems = page_parity(docs) + heading_id_parity(docs) + glossary_hints(docs) + legal_date_parity(docs)
+    from scripts import guard  # links, paths outside the repository, encoding, sizes: before any file is read
+
+    if unsafe := guard.tree(docs):
+        return unsafe
+    problems = guard.pages_rules(docs)  # nesting depth, headings, front matter schema
+    problems += page_parity(docs) + heading_id_parity(docs) + glossary_hints(docs) + legal_date_parity(docs)
     for lang in LANGUAGES:
         for page in pages(docs, lang):
             path = docs / lang / page
@@ -395,14 +400,195 @@ def structure(docs: Path) -> list[Problem]:
     config = docs.parent / "mkdocs.yml"
     if config.is_file():
         problems += nav_entries(config, docs)
+    problems += invisible_in_ids(docs)
+    problems += duplicate_ids(docs)
+    problems += other_language_links(docs)
+    problems += pages_in_nav(docs)
+    from scripts import html_policy  # imports this module, so imported here
+
+    problems += html_policy.svg_files(docs)  # SVG files: drawing elements only
     return problems + link_parity(docs) + link_targets(docs)
 
 
 def run_all(docs: Path, *, spelling: bool = True) -> list[Problem]:
     """Everything `handbook.py check` runs: the build's checks, terminology and spelling."""
-    from scripts import terminology
-    problems = structure(docs) + terminology.check(docs)
+    from scripts import easy_language, terminology
+    problems = structure(docs) + terminology.check(docs) + easy_language.check(docs)
     if spelling:
         from scripts import spelling as spell
         problems += spell.check()
     return problems
+
+
+# --- rules the build and `check` share (issue 14): each is one line in structure() ---------------
+
+# Characters that do not show but make two ids differ: format characters (zero-width space and joiners,
+# soft hyphen, direction marks, BOM) and spaces other than the ordinary one.
+INVISIBLE = re.compile(r"[\u00ad\u00a0\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u2000-\u200f\u2028-\u202f"
+                       r"\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0]")
+ATTR_LIST = re.compile(r"\{[^}]*\}\s*$")
+
+
+def _invisible_name(char: str) -> str:
+    import unicodedata
+    return f"U+{ord(char):04X} {unicodedata.name(char, 'invisible character')}"
+
+
+def invisible_in_ids(docs: Path) -> list[Problem]:
+    """A heading's { #id } holds only visible characters: a zero-width space makes an id that looks like
+    the German twin's and like every link to it, but is not (the build would miss the anchor)."""
+    problems = []
+    for lang in LANGUAGES:
+        for page in pages(docs, lang):
+            path = docs / lang / page
+            text = source_text(path)
+            lines = text.splitlines()
+            for h in headings(text):
+                block = ATTR_LIST.search(lines[h.line - 1])
+                char = INVISIBLE.search(block.group(0)) if block else None
+                if char:
+                    problems.append(Problem(path, h.line, f"heading id contains an invisible character "
+                                            f"({_invisible_name(char.group(0))}); delete the id and type "
+                                            "it again with a-z, 0-9 and '-' only"))
+    return problems
+
+
+def duplicate_ids(docs: Path) -> list[Problem]:
+    """Each explicit heading id occurs once per page: a second one would make links land on the first."""
+    problems = []
+    for lang in LANGUAGES:
+        for page in pages(docs, lang):
+            path = docs / lang / page
+            first: dict[str, int] = {}
+            for h in headings(source_text(path)):
+                if h.id is None:
+                    continue
+                if h.id in first:
+                    problems.append(Problem(path, h.line, f"heading id '#{h.id}' is already used at line "
+                                            f"{first[h.id]} of this page; give this heading its own id"))
+                else:
+                    first[h.id] = h.line
+    return problems
+
+
+def other_language_links(docs: Path) -> list[Problem]:
+    """A page links pages of its own language: a link into the other language's folder leaves the reader's
+    language (the header's language switch is the way across) and the build rejects it."""
+    import posixpath
+    from urllib.parse import unquote, urlsplit
+    problems = []
+    for lang in LANGUAGES:
+        for page in pages(docs, lang):
+            path = docs / lang / page
+            for number, _, _, target in links(source_text(path)):
+                split = urlsplit(target)
+                if target.startswith(("[", "//")) or split.scheme or not split.path:
+                    continue
+                resolved = posixpath.normpath(posixpath.join(posixpath.dirname(f"{lang}/{page}"),
+                                                             unquote(split.path)))
+                other = resolved.split("/", 1)[0]
+                if other in LANGUAGES and other != lang:
+                    own = resolved.split("/", 1)[1] if "/" in resolved else ""
+                    problems.append(Problem(path, number, f"link {target} leads to the {LANGUAGE_NAMES[other]} "
+                                            f"page {other}/{own}; link the {LANGUAGE_NAMES[lang]} page instead "
+                                            "(the language switch in the header leads across)"))
+    return problems
+
+
+def mkdocs_config(docs: Path) -> Path | None:
+    """mkdocs.yml beside docs/ (the repository, a sandbox) or inside the tree (a test fixture)."""
+    return next((p for p in (docs.parent / "mkdocs.yml", docs / "mkdocs.yml") if p.is_file()), None)
+
+
+def nav_pages(config_path: Path) -> set[str]:
+    """The Markdown files the navigation names (paths inside a language folder)."""
+    from scripts.pdf import load_config
+    found: set[str] = set()
+
+    def walk(item) -> None:
+        if isinstance(item, str):
+            if item.endswith(".md"):
+                found.add(item)
+        elif isinstance(item, dict):
+            for value in item.values():
+                walk(value)
+        elif isinstance(item, list):
+            for value in item:
+                walk(value)
+
+    walk((load_config(config_path) or {}).get("nav") or [])
+    return found
+
+
+def pages_in_nav(docs: Path) -> list[Problem]:
+    """Every page appears in the navigation (mkdocs.yml `nav:`): a page left out is built but cannot be
+    reached, and the strict build stops on it."""
+    config_path = mkdocs_config(docs)
+    if config_path is None:
+        return []
+    named = nav_pages(config_path)
+    if not named:
+        return []
+    problems = []
+    for lang in LANGUAGES:
+        for page in pages(docs, lang):
+            if page not in named:
+                problems.append(Problem(docs / lang / page, 1, f"{page} is not in the navigation: add it to "
+                                        f"`nav:` in {rel(config_path)} (or delete the page in both languages)"))
+    return problems
+
+
+def source_text(path: Path) -> str:
+    """A source file's text. Bytes that are not UTF-8 become U+FFFD so that the rules still run and name
+    the file; the encoding rule reports the bytes themselves."""
+    return _source_text(path, path.stat().st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=4096)
+def _source_text(path: Path, _mtime: int) -> str:
+    return path.read_bytes().decode("utf-8", errors="replace")
+
+
+def _under(path: Path, base: Path) -> bool:
+    return path.resolve().is_relative_to(base.resolve())
+
+
+def chosen_pages(docs: Path, paths: list[Path]) -> set[str]:
+    """The pages (as `lessons/effort.md`) that PATHS name: a Markdown file in a language folder, or every
+    page under a folder. Raises ValueError for a path outside docs/ or one that does not exist."""
+    chosen: set[str] = set()
+    for path in paths:
+        if not path.exists():
+            raise ValueError(f"{path}: no such file or folder")
+        if not _under(path, docs):
+            raise ValueError(f"{path}: outside {rel(docs)}/; name pages under {rel(docs)}/de/ or "
+                             f"{rel(docs)}/en/ (or no paths at all, to check everything)")
+        for lang in LANGUAGES:
+            base = docs.resolve() / lang
+            if path.resolve() == docs.resolve():
+                chosen.update(pages(docs, lang))
+            elif path.resolve().is_relative_to(base):
+                if path.is_dir():
+                    chosen.update(p.relative_to(base).as_posix() for p in path.resolve().rglob("*.md"))
+                elif path.suffix == ".md":
+                    chosen.add(path.resolve().relative_to(base).as_posix())
+    return chosen
+
+
+def only_pages(problems: list[Problem], docs: Path, chosen: set[str]) -> list[Problem]:
+    """The problems that concern the chosen pages (in either language: a page and its twin go together)."""
+    wanted = {(docs / lang / page).resolve() for lang in LANGUAGES for page in chosen}
+    return [p for p in problems if p.path.resolve() in wanted]
+
+
+def page_in_docs(docs: Path, page: str) -> str:
+    """A page as `mark-translated` takes it (`lessons/effort.md`, also with docs/de/ or docs/en/ in front),
+    checked to stay inside both language folders. Raises ValueError otherwise."""
+    page = page.removeprefix("docs/de/").removeprefix("docs/en/")
+    for lang in LANGUAGES:
+        base = (docs / lang).resolve()
+        target = (base / page).resolve()
+        if not target.is_relative_to(base) or target == base or target.suffix != ".md":
+            raise ValueError(f"{page}: not a page inside {rel(docs)}/{lang}/; name it as in "
+                             "`lessons/effort.md`")
+    return page

@@ -32,6 +32,8 @@ APT_PACKAGES = {
         "hunspell-en-gb": "English (British) dictionary",
         "poppler-utils": "pdffonts and pdftotext for the PDF tests",
         "libatomic1": "Playwright's bundled Node.js driver",
+        "epubcheck": "checks the EPUB editions",
+        "default-jre-headless": "Java for the Nu HTML Checker (vnu.jar from npm, tests/test_vnu.py)",
     },
 }
 # Commands that may come from elsewhere than Debian (GitHub runners, nvm): installed from Debian

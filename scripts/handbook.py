@@ -47,7 +47,10 @@ def serve(address: str) -> None:
     """Live preview of both languages at http://127.0.0.1:8000/ (English under /en/)."""
     from scripts import site
     environment.ensure_venv()
-    sys.exit(site.serve(address))
+    try:
+        sys.exit(site.serve(address))
+    except site.BuildError as err:
+        raise click.ClickException(str(err)) from err
 
 
 @cli.command()
@@ -75,13 +78,14 @@ def build(no_pdf: bool, release: bool, site_dir: Path) -> None:
 @click.option("--site-dir", type=click.Path(path_type=Path), default=ROOT / "site", show_default=True)
 def pdf(site_dir: Path) -> None:
     """Only the PDFs, from an already built site/ (run `make build` once first)."""
-    from scripts import pdf as pdf_module
+    from scripts import pdf as pdf_module, site
     _system("build")
     if not (site_dir / "index.html").exists():
         raise click.ClickException(f"{site_dir} holds no built site: run `make build` first")
     try:
-        pdf_module.build_all(site_dir)   # also states size and page count in the download links
-    except pdf_module.PdfError as err:
+        with site.sigterm_stops_the_build():
+            pdf_module.build_all(site_dir)   # also states size and page count in the download links
+    except (pdf_module.PdfError, site.BuildError) as err:
         raise click.ClickException(str(err)) from err
 
 
@@ -97,9 +101,19 @@ def test(pytest_args: tuple[str, ...]) -> None:
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 def check(paths: tuple[Path, ...]) -> None:
-    """Content checks on the Markdown sources (parity, ids, front matter, images, safety)."""
-    from scripts import checks
-    problems = checks.run_all(ROOT / "docs")
+    """Content checks on the Markdown sources (parity, ids, front matter, images, safety).
+
+    With PATHS (files or folders under docs/): only those pages and their twins in the other language."""
+    from scripts import checks, spelling
+    docs = ROOT / "docs"
+    try:
+        chosen = checks.chosen_pages(docs, list(paths)) if paths else None
+        problems = checks.run_all(docs)
+    except (ValueError, spelling.SpellingError) as err:
+        raise click.ClickException(str(err)) from err
+    if chosen is not None:
+        problems = checks.only_pages(problems, docs, chosen)
+        click.echo(f"check: {len(chosen)} page(s) and their twins", err=True)
     for problem in problems:
         click.echo(str(problem), err=True)
     if problems:
@@ -125,8 +139,10 @@ def mark_translated(pages: tuple[str, ...], all_pages: bool) -> None:
     """Record that docs/en/PAGE now follows the current docs/de/PAGE (PAGE as in `lessons/effort.md`)."""
     from scripts import checks, translations
     docs = ROOT / "docs"
-    chosen = checks.pages(docs, "de") if all_pages else [p.removeprefix("docs/de/").removeprefix("docs/en/")
-                                                         for p in pages]
+    try:
+        chosen = checks.pages(docs, "de") if all_pages else [checks.page_in_docs(docs, p) for p in pages]
+    except ValueError as err:
+        raise click.ClickException(str(err)) from err
     if not chosen:
         raise click.ClickException("name the pages, or use --all")
     for page in chosen:

@@ -865,6 +865,8 @@ def job(site: Path, lang: str, kind: str) -> dict:
     fit = (parts, lang, strings, config, ed, title) if kind == "book" else None
     info = render(document, site / url, site, label, forms=kind == "worksheets",
                   extra_css=_language_css(strings), fit=fit)
+    from scripts import guard  # the size limit for a finished PDF (issue 14)
+    guard.check_pdf_size(site / url)
     return {**info, "lang": lang, "kind": kind, "url": url}
 
 
@@ -934,19 +936,73 @@ def build_all(site: Path, jobs: int | None = None) -> list[dict]:
     """All PDFs of all languages, two at a time on two cores; then the download links state their sizes."""
     site = Path(site).resolve()
     config = load_config()
-    tasks = [(lang, kind) for kind in KINDS for lang in languages(config)]
+    tasks = [(site, lang, kind) for kind in KINDS for lang in languages(config)]
     workers = jobs or min(len(tasks), os.cpu_count() or 1, 2)
     started = time.perf_counter()
     print(f"[pdf] making {len(tasks)} PDFs with {workers} worker(s)", flush=True)
-    if workers == 1:
-        results = [job(site, lang, kind) for lang, kind in tasks]
-    else:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = [pool.submit(job, site, lang, kind) for lang, kind in tasks]
-            results = [f.result() for f in futures]
+    try:
+        results = run_jobs(job, tasks, workers)
+    except OSError as err:  # disk full, read-only folder: say what to do instead of a traceback
+        from scripts.site import os_error_message
+        raise PdfError(os_error_message(err, site)) from None
     links = annotate_download_links(site, results, config)
     print(f"[pdf] all PDFs done in {time.perf_counter() - started:.1f} s; "
           f"{links} download links state size and pages", flush=True)
+    return results
+
+
+# --- worker processes ----------------------------------------------------------------------------
+
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent(parent: int) -> None:
+    """Pool initializer: the worker gets SIGKILL when the build process ends, however it ends (kill -9
+    included), instead of living on under PID 1 (Linux prctl; elsewhere SIGTERM still cleans up)."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (AttributeError, OSError):
+            pass
+    if os.getppid() != parent:  # the build died before prctl took effect
+        os._exit(1)
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    """Workers forked from this process (so that PR_SET_PDEATHSIG refers to the build, also on Pythons
+    whose default start method is forkserver) that die with it."""
+    import multiprocessing
+    context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else None)
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_die_with_parent,
+                               initargs=(os.getpid(),))
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """End the workers now: the build failed or was stopped, and their PDFs are not wanted."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            process.kill()
+    for process in processes:
+        process.join(timeout=5)
+
+
+def run_jobs(function, tasks: list[tuple], workers: int) -> list:
+    """function(*task) for every task, in worker processes when workers > 1; results in task order. On
+    any failure or interruption (SIGTERM raised as an exception, Ctrl+C) the workers are killed first."""
+    if workers <= 1:
+        return [function(*task) for task in tasks]
+    pool = _pool(workers)
+    try:
+        futures = [pool.submit(function, *task) for task in tasks]
+        results = [f.result() for f in futures]
+    except BaseException:
+        _stop(pool)
+        raise
+    pool.shutdown(wait=True)
     return results
 
 

@@ -12,11 +12,24 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from scripts.checks import FENCE, LANGUAGES, Problem, pages, split_front_matter
+from scripts.checks import (
+    FENCE,
+    LANGUAGES,
+    Problem,
+    pages,
+    source_text,
+    split_front_matter,
+)
 from scripts.environment import ROOT
 
 DICTIONARIES = {"de": "de_DE", "en": "en_GB"}
+APT_HUNSPELL = "hunspell hunspell-de-de hunspell-en-gb"
 WORDLISTS = {lang: ROOT / "checks" / f"wordlist-{lang}.txt" for lang in LANGUAGES}
+
+
+class SpellingError(RuntimeError):
+    """The spell checker cannot run; the message says how to install it."""
+
 
 _BLANK = [
     re.compile(r"`[^`]*`"),                          # inline code
@@ -57,14 +70,18 @@ def _hunspell(lang: str, lines: list[str]) -> list[list[str]]:
     """Unknown words per input line."""
     binary = shutil.which("hunspell")
     if not binary:
-        raise RuntimeError("hunspell is missing: apt-get install hunspell hunspell-de-de hunspell-en-gb")
+        raise SpellingError("the spelling check needs hunspell, which is not installed: run `make setup` "
+                            f"(installs it), or: sudo apt-get install {APT_HUNSPELL}")
     cmd = [binary, "-a", "-i", "utf-8", "-d", DICTIONARIES[lang]]
     if WORDLISTS[lang].exists():
         cmd += ["-p", str(WORDLISTS[lang])]
     stdin = "".join("^" + line.replace("\n", " ") + "\n" for line in lines)
     result = subprocess.run(cmd, input=stdin, capture_output=True, text=True, encoding="utf-8")
+    if "Can't open affix or dictionary" in result.stderr:
+        raise SpellingError(f"hunspell has no {DICTIONARIES[lang]} dictionary: run `make setup` (installs it), "
+                            f"or: sudo apt-get install {APT_HUNSPELL}")
     if result.returncode != 0 or not result.stdout.startswith("@(#)"):
-        raise RuntimeError(f"hunspell -d {DICTIONARIES[lang]} failed: {result.stderr.strip()}")
+        raise SpellingError(f"hunspell -d {DICTIONARIES[lang]} failed: {result.stderr.strip()}")
     blocks, current = [], []
     for row in result.stdout.splitlines()[1:]:
         if row == "":
@@ -81,12 +98,12 @@ def check(docs: Path = ROOT / "docs") -> list[Problem]:
         files = [(Path(docs) / lang / page) for page in pages(Path(docs), lang)]
         plan, lines = [], []
         for path in files:
-            for number, line in enumerate(prose_lines(path.read_text(encoding="utf-8")), 1):
+            for number, line in enumerate(prose_lines(source_text(path)), 1):
                 plan.append((path, number))
                 lines.append(line)
         blocks = _hunspell(lang, lines) if lines else []
         if len(blocks) != len(lines):
-            raise RuntimeError(f"hunspell answered {len(blocks)} lines for {len(lines)}")
+            raise SpellingError(f"hunspell answered {len(blocks)} lines for {len(lines)}")
         for (path, number), words in zip(plan, blocks):
             for word in dict.fromkeys(w.rstrip(".") for w in words):
                 problems.append(Problem(path, number, f"spelling: '{word}' is not in the dictionary; fix it, "

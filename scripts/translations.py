@@ -14,7 +14,7 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from scripts.checks import front_matter, pages, split_front_matter
+from scripts.checks import front_matter, page_in_docs, pages, split_front_matter
 
 KEY = "translation_of"
 
@@ -75,7 +75,9 @@ def status(docs: Path, root: Path | None = None) -> list[Status]:
 
 
 def mark(docs: Path, page: str) -> str:
-    """Record the current German version in the English page's front matter; returns the hash."""
+    """Record the current German version in the English page's front matter; returns the hash.
+    Writes only inside docs/en/: a page such as `../../x` is refused (ValueError)."""
+    page = page_in_docs(docs, page)
     german, english = docs / "de" / page, docs / "en" / page
     value = german_hash(german.read_bytes())
     text = english.read_text(encoding="utf-8")

@@ -152,7 +152,7 @@ def test_colour_scheme_follows_the_system_and_the_readers_choice(server, browser
     def click_toggle() -> str:
         before = page.evaluate(checked)
         toggle.click()
-        page.wait_for_function(f"{checked} !== {json.dumps(before)}")
+        page.wait_for_function(f"() => {checked} !== {json.dumps(before)}")
         return page.evaluate(scheme)
 
     assert page.evaluate(scheme) == "slate"

@@ -454,7 +454,7 @@ def test_wide_table_scrolls_with_a_visible_hint_on_a_phone(server, browser, lang
     assert scroller.get_attribute("tabindex") == "0" and scroller.get_attribute("aria-label")
     scroller.focus()  # keyboard users scroll it with the arrow keys
     tab.keyboard.press("ArrowRight")
-    tab.wait_for_function("document.querySelector('article .md-typeset__scrollwrap').scrollLeft > 0")
+    tab.wait_for_function("() => document.querySelector('article .md-typeset__scrollwrap').scrollLeft > 0")
     tab.evaluate("document.querySelector('article .md-typeset__scrollwrap').scrollLeft = 1e6")
     state = _settled(tab)
     assert state["right"] == "0" and state["left"] == "1", state

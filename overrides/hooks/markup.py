@@ -39,7 +39,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
 import _paths  # noqa: F401  (puts scripts/ on the path)
-from scripts import images
+from scripts import html_policy, images
 
 ALTERNATE = re.compile(r'[ \t]*<link rel="alternate" href="[^"]*" hreflang="[^"]*">\n?')
 DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
@@ -77,21 +77,21 @@ def _image_file(src: str, page_url: str, where: str, config) -> Path | None:
     raise PluginError(f"{where}: image {src} not found in {docs} (looked for {target})")
 
 
-# Inlined, an SVG's markup becomes the page's: anything that can run code, style the page or fetch from
-# elsewhere stops the build instead (a diagram needs only shapes and text).
-SVG_UNSAFE = re.compile(r"<\s*(?:script|foreignObject|style|iframe|object|embed|image|use|a)\b"
-                        r"|\son[a-z]+\s*=|\b(?:xlink:)?href\s*=|url\s*\(|javascript:", re.I)
+def _guard(path: Path, where: str) -> None:
+    """Inlined, an SVG's markup becomes the page's: anything that can run code, style the page or fetch
+    from elsewhere stops the build instead (a diagram needs only shapes and text). The rules are
+    scripts/html_policy.py's, stricter for drawings in the page (no <style>, no <use>)."""
+    problems = html_policy.svg_problems(path, inline=True)
+    if problems:
+        listing = "\n".join(f"  {p}" for p in problems)
+        raise PluginError(f"{where}: diagram {path.name} is drawn into the page, so it may hold only shapes "
+                          f"and text (no scripts, event handlers, styles, links or external references):\n{listing}")
 
 
 def _inline_svg(path: Path, alt: str, width: int, height: int, where: str) -> str:
     """The diagram's SVG as markup for the page: sized, named by the alt text, styled by handbook.css."""
+    _guard(path, where)
     text = COMMENT.sub("", path.read_text(encoding="utf-8"))
-    unsafe = SVG_UNSAFE.search(text)
-    if unsafe:
-        line = text.count("\n", 0, unsafe.start()) + 1
-        raise PluginError(f"{where}: {path}:{line}: '{unsafe.group(0).strip()}' is not allowed in a diagram "
-                          "(it is drawn into the page): use only shapes and text, no scripts, event "
-                          "handlers, styles, links or external references")
     start = SVG_OPEN.search(text)
     if start is None:
         raise PluginError(f"{where}: {path} has no <svg> element")

@@ -1,0 +1,40 @@
+"""Refuse a page whose rendered article holds markup outside the allowlist (scripts/html_policy.py).
+
+This hook is the one place the check runs during a build: `mkdocs build`, the live preview
+(`mkdocs serve`) and `handbook.py build` (which runs `mkdocs build`) all pass through it, and a page
+is refused before it is written. A second call in scripts/site.py would only check the same pages again.
+It runs after the hooks that change the article (priority -100), on what is written: after
+overrides/hooks/markup.py has drawn the diagrams into the page.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import _paths  # noqa: F401  (puts scripts/ on the path)
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
+
+from scripts import html_policy
+
+
+def _refuse(problems) -> None:
+    if problems:
+        listing = "\n".join(f"  {p}" for p in problems)
+        raise PluginError("markup that is not allowed in the handbook's pages (see the allowlist in "
+                          f"scripts/html_policy.py):\n{listing}")
+
+
+@event_priority(-100)  # after every other hook has changed the page
+def on_post_page(output: str, page, config) -> str:
+    built = page.url + "index.html" if not page.url or page.url.endswith("/") else page.url
+    _refuse(html_policy.check_page(output, Path(page.file.abs_src_path), built))
+    return output
+
+
+@event_priority(40)  # after markup.py (50) and before search_per_language.py (0) writes the 404 pages away
+def on_post_template(output: str, template_name: str, config) -> str:
+    if template_name == "404.html":
+        template = Path(config.config_file_path).parent / "overrides" / "404.html"
+        _refuse(html_policy.check_page(output, template if template.is_file() else None, template_name))
+    return output
