@@ -23,6 +23,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -62,7 +63,6 @@ PLAIN_MATERIAL = {
 PREVIEW_PAGE = "report/method.md"
 RELOADED = "Reloading browsers"  # what `mkdocs serve` logs when a rebuilt site is being served
 REBUILD_FAILED = "An error happened during the rebuild"
-GROUPS = ("site-build", "pdf", "full-build", "preview", "scaling", "weight", "lighthouse")
 
 
 class BenchError(RuntimeError):
@@ -273,9 +273,14 @@ def multiply(box: Path, factor: int) -> int:
 # --- the measurements -------------------------------------------------------------------------------
 
 class Bench:
-    def __init__(self, runs: int, work: Path, log=print, *, site: Path | None = None, browser=None):
-        """site: an already built site to measure (else one is built); browser: a Playwright browser."""
+    """What the measurements share: runs per measurement, a work folder, the site built once, a browser."""
+
+    def __init__(self, runs: int, work: Path, log=print, *, site: Path | None = None, browser=None,
+                 scales: tuple[int, ...] = (1, 4, 16)):
+        """site: an already built site to measure (else one is built); browser: a Playwright browser;
+        scales: the content multiples of the scaling measurement."""
         self.runs = runs
+        self.scales = scales
         self.work = work
         self.log = log
         self.port = free_port()
@@ -317,135 +322,6 @@ class Bench:
             self.log(f"  {what}: run {n + 1}: {values[-1]:.2f} s")
         return values
 
-    # build times
-    def site_build(self) -> list[Measurement]:
-        values = self._repeat("site build", lambda n: _timed(
-            site_module.build_html, self.work / f"html-{n}", quiet=True))
-        return [Measurement("site-build", "site build, both languages, no PDF", "s", values, budget=5.0)]
-
-    def pdf(self) -> list[Measurement]:
-        from scripts import pdf as pdf_module
-        site = self.site()
-        config = pdf_module.load_config()
-        out = []
-        for kind in ("book", "worksheets"):
-            for lang in pdf_module.languages(config):
-                code = ("import sys; from pathlib import Path; from scripts import pdf; "
-                        f"pdf.job(Path(sys.argv[1]), {lang!r}, {kind!r})")
-                values = self._repeat(f"PDF {lang} {kind}", lambda n: _timed(
-                    _run, [sys.executable, "-c", code, str(site)]))
-                out.append(Measurement(f"pdf-{lang}-{kind}", f"PDF {lang} {kind}, on its own", "s", values))
-        values = self._repeat("all PDFs", lambda n: _timed(_all_pdfs, site))
-        out.append(Measurement("pdf-all", "all 4 PDFs, as make build makes them", "s", values))
-        strings = config["extra"]["strings"]
-        for lang in pdf_module.languages(config):
-            for key in ("pdf_url", "worksheets_pdf_url"):
-                path = site / strings[lang][key]
-                out.append(Measurement(f"size-{path.name}", f"size of {strings[lang][key]}", "MB",
-                                       [path.stat().st_size / MB], budget=5.0))
-        return out
-
-    def full_build(self) -> list[Measurement]:
-        make = shutil.which("make")
-        if make is None:
-            raise BenchError("make is missing: apt-get install make")
-        values = self._repeat("make build", lambda n: _timed(
-            _run, [make, "build", f"ARGS=--site-dir {self.work / f'full-{n}'}"]))
-        return [Measurement("full-build", "make build (site and all PDFs)", "s", values, budget=60.0)]
-
-    # the live preview
-    def preview(self) -> list[Measurement]:
-        box = make_sandbox(self.work / "preview")
-        with preview_server(box, self.work / "preview-serve.log") as (address, server, log_file):
-            context = self.browser().new_context()
-            page = context.new_page()
-
-            def one(n: int) -> float:
-                lang = checks.LANGUAGES[n % len(checks.LANGUAGES)]
-                source = box / "docs" / lang / PREVIEW_PAGE
-                original = source.read_text(encoding="utf-8")
-                page.goto(f"http://{address}/{PREFIX[lang]}{PREVIEW_PAGE[:-3]}/", wait_until="load")
-                page.wait_for_timeout(500)  # the page's live-reload request is waiting
-                marker = f"Messmarke{secrets.token_hex(4)}"
-                reloads = log_file.read_text().count(RELOADED)
-                started = time.perf_counter()
-                source.write_text(original + f"\n\n{marker}\n", encoding="utf-8")
-                wait_for_rebuild(log_file, reloads, server)  # the rebuilt site is served
-                served.append(time.perf_counter() - started)
-                try:
-                    page.get_by_text(marker).wait_for(timeout=60_000)
-                except Exception as err:
-                    raise BenchError(f"the edit did not appear in the preview; see {log_file}") from err
-                seconds = time.perf_counter() - started
-                source.write_text(original, encoding="utf-8")
-                page.get_by_text(marker).wait_for(state="detached", timeout=60_000)
-                return seconds
-
-            served: list[float] = []
-            values = self._repeat("preview, edit to visible", one)
-            context.close()
-        return [Measurement("preview-served", "preview: edit rebuilt and served", "s", served),
-                Measurement("preview", f"preview: edit of {PREVIEW_PAGE} visible in the browser", "s",
-                            values, budget=2.0,
-                            details={"languages": [checks.LANGUAGES[n % len(checks.LANGUAGES)]
-                                                   for n in range(len(values))]})]
-
-    # growth with the amount of content
-    def scaling(self, factors: tuple[int, ...] = (1, 4, 16)) -> list[Measurement]:
-        out, medians = [], {}
-        for factor in factors:
-            box = make_sandbox(self.work / f"scale-{factor}", factor)
-            pages = sum(len(checks.pages(box / "docs", lang)) for lang in checks.LANGUAGES)
-            runs = self.runs if factor < 16 else max(1, min(self.runs, 3))
-            values = self._repeat(f"site build at {factor}x ({pages} pages)", lambda n: _timed(
-                site_module.build_html, box / f"site-{n}", quiet=True, root=box), runs)
-            medians[factor] = statistics.median(values)
-            out.append(Measurement(f"scale-{factor}x", f"site build at {factor}x content ({pages} pages)", "s",
-                                   values, details={"pages": pages}))
-            shutil.rmtree(box, ignore_errors=True)
-        if 1 in medians and len(medians) > 1:
-            top = max(medians)
-            out.append(Measurement(f"growth-{top}x", f"time at {top}x content / time at 1x", "x",
-                                   [medians[top] / medians[1]], budget=float(top + top // 4)))
-        return out
-
-    # what readers download
-    def weight(self) -> list[Measurement]:
-        from scripts import webserver
-        site = self.site()
-        out = []
-        with webserver.SiteServer(site, port=self.port) as server:
-            for lang in checks.LANGUAGES:
-                context = self.browser().new_context(viewport={"width": 375, "height": 812}, is_mobile=True,
-                                                      has_touch=True)
-                page = context.new_page()
-                server.log.take()
-                page.goto(f"{server.url}{PREFIX[lang]}", wait_until="networkidle")
-                first = server.log.take()
-                later, per_page = [], {}
-                for md in checks.pages(ROOT / "docs", lang):
-                    if md == "index.md":
-                        continue
-                    page.goto(server.url + checks.page_url(md, PREFIX[lang]), wait_until="networkidle")
-                    sent = sum(t.bytes for t in server.log.take())
-                    per_page[md] = sent
-                    later.append(sent / KB)
-                context.close()
-                out.append(Measurement(
-                    f"first-visit-{lang}", f"first visit, home page ({lang}), transferred", "kB",
-                    [sum(t.bytes for t in first) / KB], budget=250.0,
-                    details={"requests": [asdict(t) for t in first]}))
-                heaviest = max(per_page, key=per_page.get)
-                out.append(Measurement(
-                    f"next-page-{lang}", f"next page, warm cache ({lang}, each page)", "kB", later,
-                    budget=30.0, judge="worst", details={"bytes_per_page": per_page, "heaviest": heaviest}))
-        for lang in checks.LANGUAGES:
-            index = site / PREFIX[lang] / "search" / "search_index.json"
-            raw = index.read_bytes()
-            out.append(Measurement(f"search-index-{lang}", f"search index ({lang}), gzip", "kB",
-                                   [len(gzip.compress(raw, 6)) / KB], details={"uncompressed_kB": len(raw) / KB}))
-        return out
-
     # Lighthouse, mobile profile (its default), against the local build and against the plain Material
     # configuration of the same content (the baseline of the timing budgets)
     def plain_site(self, site_url: str) -> Path:
@@ -456,69 +332,270 @@ class Bench:
         site_module.build_html(box / "site", quiet=True, root=box)
         return box / "site"
 
-    def lighthouse(self) -> list[Measurement]:
-        from scripts import webserver
-        modules = environment.ensure_node_modules(BENCH_NODE)
-        cli = modules / "lighthouse" / "cli" / "index.js"
-        node = shutil.which("node")
-        browser = environment.find_browser()
-        if node is None or browser is None:
-            raise BenchError("Lighthouse needs node and Chromium: run `make setup`")
-        site = self.site()
-        pages = {f"home {lang}": PREFIX[lang] for lang in checks.LANGUAGES}
+    def measure(self, name: str) -> list[Measurement]:
+        """The registered measurement `name` (see MEASUREMENTS), run on this bench."""
+        return MEASUREMENTS[name](self)
+
+
+# --- the registry of measurements --------------------------------------------------------------------
+# Each measurement is a function of the shared Bench (its built site, browser, work folder and runs)
+# registered under the name `--only` takes; `make bench` runs them in the order they are registered.
+
+MEASUREMENTS: dict[str, Callable[[Bench], list[Measurement]]] = {}
+
+
+def measurement(name: str):
+    """Registers the decorated function as the measurement `name`."""
+    def register(func: Callable[[Bench], list[Measurement]]) -> Callable[[Bench], list[Measurement]]:
+        if name in MEASUREMENTS:
+            raise ValueError(f"measurement {name} registered twice")
+        MEASUREMENTS[name] = func
+        return func
+    return register
+
+
+# build times
+@measurement("site-build")
+def site_build(bench: Bench) -> list[Measurement]:
+    values = bench._repeat("site build", lambda n: _timed(
+        site_module.build_html, bench.work / f"html-{n}", quiet=True))
+    return [Measurement("site-build", "site build, both languages, no PDF", "s", values, budget=5.0)]
+
+@measurement("pdf")
+def pdf(bench: Bench) -> list[Measurement]:
+    from scripts import pdf as pdf_module
+    site = bench.site()
+    config = pdf_module.load_config()
+    out = []
+    for kind in ("book", "worksheets"):
+        for lang in pdf_module.languages(config):
+            code = ("import sys; from pathlib import Path; from scripts import pdf; "
+                    f"pdf.job(Path(sys.argv[1]), {lang!r}, {kind!r})")
+            values = bench._repeat(f"PDF {lang} {kind}", lambda n: _timed(
+                _run, [sys.executable, "-c", code, str(site)]))
+            out.append(Measurement(f"pdf-{lang}-{kind}", f"PDF {lang} {kind}, on its own", "s", values))
+    values = bench._repeat("all PDFs", lambda n: _timed(_all_pdfs, site))
+    out.append(Measurement("pdf-all", "all 4 PDFs, as make build makes them", "s", values))
+    strings = config["extra"]["strings"]
+    for lang in pdf_module.languages(config):
+        for key in ("pdf_url", "worksheets_pdf_url"):
+            path = site / strings[lang][key]
+            out.append(Measurement(f"size-{path.name}", f"size of {strings[lang][key]}", "MB",
+                                   [path.stat().st_size / MB], budget=5.0))
+    return out
+
+@measurement("full-build")
+def full_build(bench: Bench) -> list[Measurement]:
+    make = shutil.which("make")
+    if make is None:
+        raise BenchError("make is missing: apt-get install make")
+    values = bench._repeat("make build", lambda n: _timed(
+        _run, [make, "build", f"ARGS=--site-dir {bench.work / f'full-{n}'}"]))
+    return [Measurement("full-build", "make build (site and all PDFs)", "s", values, budget=60.0)]
+
+# the outputs besides pages and PDFs (issue 16): the e-books, and the preview images a cold cache draws
+@measurement("outputs")
+def outputs(bench: Bench) -> list[Measurement]:
+    from scripts import epub
+    site = bench.site()
+    config = pdf_module_config()
+    out = []
+    for lang in config_languages(config):
+        values = bench._repeat(f"EPUB {lang}", lambda n, lang=lang: _timed(
+            epub.build, site, lang, target=bench.work / f"epub-{lang}-{n}.epub", config=config))
+        out.append(Measurement(f"epub-{lang}", f"EPUB {lang}, on its own", "s", values))
+        path = site / config["extra"]["strings"][lang]["epub_url"]
+        out.append(Measurement(f"size-{path.name}", f"size of {config['extra']['strings'][lang]['epub_url']}",
+                               "MB", [path.stat().st_size / MB], budget=5.0))
+    # The site build with an empty preview-image cache (a fresh clone, or a CI runner without the
+    # cache) against the warm one every later build has: what drawing the images costs.
+    box = make_sandbox(bench.work / "cold-cache")
+    cold = bench._repeat("site build, empty image cache", lambda n: _cold_build(box, n))
+    warm = bench._repeat("site build, warm image cache", lambda n: _timed(
+        site_module.build_html, box / f"warm-{n}", quiet=True, root=box))
+    out.append(Measurement("site-build-cold-images", "site build, preview images drawn (empty cache)", "s",
+                           cold, details={"warm_cache_s": warm}))
+    out.append(Measurement("site-build-warm-images", "site build, preview images from the cache", "s", warm,
+                           budget=5.0))
+    shutil.rmtree(box, ignore_errors=True)
+    return out
+
+
+def _cold_build(box: Path, n: int) -> float:
+    shutil.rmtree(box / ".cache", ignore_errors=True)
+    return _timed(site_module.build_html, box / f"cold-{n}", quiet=True, root=box)
+
+
+def pdf_module_config() -> dict:
+    from scripts import pdf as pdf_module
+    return pdf_module.load_config()
+
+
+def config_languages(config: dict) -> list[str]:
+    from scripts import pdf as pdf_module
+    return pdf_module.languages(config)
+
+
+# the live preview
+@measurement("preview")
+def preview(bench: Bench) -> list[Measurement]:
+    box = make_sandbox(bench.work / "preview")
+    with preview_server(box, bench.work / "preview-serve.log") as (address, server, log_file):
+        context = bench.browser().new_context()
+        page = context.new_page()
+
+        def one(n: int) -> float:
+            lang = checks.LANGUAGES[n % len(checks.LANGUAGES)]
+            source = box / "docs" / lang / PREVIEW_PAGE
+            original = source.read_text(encoding="utf-8")
+            page.goto(f"http://{address}/{PREFIX[lang]}{PREVIEW_PAGE[:-3]}/", wait_until="load")
+            page.wait_for_timeout(500)  # the page's live-reload request is waiting
+            marker = f"Messmarke{secrets.token_hex(4)}"
+            reloads = log_file.read_text().count(RELOADED)
+            started = time.perf_counter()
+            source.write_text(original + f"\n\n{marker}\n", encoding="utf-8")
+            wait_for_rebuild(log_file, reloads, server)  # the rebuilt site is served
+            served.append(time.perf_counter() - started)
+            try:
+                page.get_by_text(marker).wait_for(timeout=60_000)
+            except Exception as err:
+                raise BenchError(f"the edit did not appear in the preview; see {log_file}") from err
+            seconds = time.perf_counter() - started
+            source.write_text(original, encoding="utf-8")
+            page.get_by_text(marker).wait_for(state="detached", timeout=60_000)
+            return seconds
+
+        served: list[float] = []
+        values = bench._repeat("preview, edit to visible", one)
+        context.close()
+    return [Measurement("preview-served", "preview: edit rebuilt and served", "s", served),
+            Measurement("preview", f"preview: edit of {PREVIEW_PAGE} visible in the browser", "s",
+                        values, budget=2.0,
+                        details={"languages": [checks.LANGUAGES[n % len(checks.LANGUAGES)]
+                                               for n in range(len(values))]})]
+
+# growth with the amount of content
+@measurement("scaling")
+def scaling(bench: Bench) -> list[Measurement]:
+    out, medians = [], {}
+    for factor in bench.scales:
+        box = make_sandbox(bench.work / f"scale-{factor}", factor)
+        pages = sum(len(checks.pages(box / "docs", lang)) for lang in checks.LANGUAGES)
+        runs = bench.runs if factor < 16 else max(1, min(bench.runs, 3))
+        values = bench._repeat(f"site build at {factor}x ({pages} pages)", lambda n: _timed(
+            site_module.build_html, box / f"site-{n}", quiet=True, root=box), runs)
+        medians[factor] = statistics.median(values)
+        out.append(Measurement(f"scale-{factor}x", f"site build at {factor}x content ({pages} pages)", "s",
+                               values, details={"pages": pages}))
+        shutil.rmtree(box, ignore_errors=True)
+    if 1 in medians and len(medians) > 1:
+        top = max(medians)
+        out.append(Measurement(f"growth-{top}x", f"time at {top}x content / time at 1x", "x",
+                               [medians[top] / medians[1]], budget=float(top + top // 4)))
+    return out
+
+# what readers download
+@measurement("weight")
+def weight(bench: Bench) -> list[Measurement]:
+    from scripts import webserver
+    site = bench.site()
+    out = []
+    with webserver.SiteServer(site, port=bench.port) as server:
         for lang in checks.LANGUAGES:
-            pages[f"largest page {lang}"] = _largest_page(site, lang)
-        plain_port = free_port()
-        plain = self.plain_site(f"http://127.0.0.1:{plain_port}/")
-        scores: dict[str, dict[str, list[float]]] = {c: {} for c in LIGHTHOUSE_CATEGORIES}
-        audits: dict[str, list[str]] = {}
-        metrics: dict[tuple[str, str], list[dict]] = {}  # (configuration, page label): one dict per run
+            context = bench.browser().new_context(viewport={"width": 375, "height": 812}, is_mobile=True,
+                                                  has_touch=True)
+            page = context.new_page()
+            server.log.take()
+            page.goto(f"{server.url}{PREFIX[lang]}", wait_until="networkidle")
+            first = server.log.take()
+            later, per_page = [], {}
+            for md in checks.pages(ROOT / "docs", lang):
+                if md == "index.md":
+                    continue
+                page.goto(server.url + checks.page_url(md, PREFIX[lang]), wait_until="networkidle")
+                sent = sum(t.bytes for t in server.log.take())
+                per_page[md] = sent
+                later.append(sent / KB)
+            context.close()
+            out.append(Measurement(
+                f"first-visit-{lang}", f"first visit, home page ({lang}), transferred", "kB",
+                [sum(t.bytes for t in first) / KB], budget=250.0,
+                details={"requests": [asdict(t) for t in first]}))
+            heaviest = max(per_page, key=per_page.get)
+            out.append(Measurement(
+                f"next-page-{lang}", f"next page, warm cache ({lang}, each page)", "kB", later,
+                budget=30.0, judge="worst", details={"bytes_per_page": per_page, "heaviest": heaviest}))
+    for lang in checks.LANGUAGES:
+        index = site / PREFIX[lang] / "search" / "search_index.json"
+        raw = index.read_bytes()
+        out.append(Measurement(f"search-index-{lang}", f"search index ({lang}), gzip", "kB",
+                               [len(gzip.compress(raw, 6)) / KB], details={"uncompressed_kB": len(raw) / KB}))
+    return out
 
-        def report(url: str, name: str) -> dict:
-            path = self.work / f"lighthouse-{name.replace(' ', '-')}.json"
-            cmd = [node, str(cli), url, "--quiet", "--output=json", f"--output-path={path}",
-                   "--only-categories=" + ",".join(LIGHTHOUSE_CATEGORIES),
-                   "--chrome-flags=--headless --no-sandbox --disable-gpu"]
-            _run(cmd, env={"CHROME_PATH": browser})
-            return json.loads(path.read_text())
+@measurement("lighthouse")
+def lighthouse(bench: Bench) -> list[Measurement]:
+    from scripts import webserver
+    modules = environment.ensure_node_modules(BENCH_NODE)
+    cli = modules / "lighthouse" / "cli" / "index.js"
+    node = shutil.which("node")
+    browser = environment.find_browser()
+    if node is None or browser is None:
+        raise BenchError("Lighthouse needs node and Chromium: run `make setup`")
+    site = bench.site()
+    pages = {f"home {lang}": PREFIX[lang] for lang in checks.LANGUAGES}
+    for lang in checks.LANGUAGES:
+        pages[f"largest page {lang}"] = _largest_page(site, lang)
+    plain_port = free_port()
+    plain = bench.plain_site(f"http://127.0.0.1:{plain_port}/")
+    scores: dict[str, dict[str, list[float]]] = {c: {} for c in LIGHTHOUSE_CATEGORIES}
+    audits: dict[str, list[str]] = {}
+    metrics: dict[tuple[str, str], list[dict]] = {}  # (configuration, page label): one dict per run
 
-        with webserver.SiteServer(site, port=self.port) as server, \
-                webserver.SiteServer(plain, port=plain_port) as plain_server:
-            for label, path in pages.items():
-                for n in range(lighthouse_runs(self.runs)):
-                    # Each run of ours is followed by one of the plain configuration, so a slow spell of
-                    # this shared machine falls on both alike.
-                    data = report(server.url + path, f"{label}-{n}")
-                    for category, values in parse_lighthouse(data).items():
-                        scores[category].setdefault(label, []).append(values)
-                    audits[label] = failed_audits(data)
-                    metrics.setdefault(("site", label), []).append(lighthouse_metrics(data))
-                    baseline = lighthouse_metrics(report(plain_server.url + path, f"plain-{label}-{n}"))
-                    metrics.setdefault(("plain", label), []).append(baseline)
-                    ours = metrics["site", label][-1]
-                    self.log(f"  lighthouse {label}: run {n + 1}: " + ", ".join(
-                        f"{c} {v[label][-1]:.0f}" for c, v in scores.items()) + "; " + ", ".join(
-                        f"{short} {ours.get(m, 0):.0f} ms (plain Material {baseline.get(m, 0):.0f})"
-                        for m, short in LIGHTHOUSE_TIMINGS.items()) + "; first paint observed at "
-                        f"{ours.get('observed-first-contentful-paint', 0):.0f} ms "
-                        f"(plain {baseline.get('observed-first-contentful-paint', 0):.0f})")
-        out = []
-        for category, budget in LIGHTHOUSE_CATEGORIES.items():
-            for label, values in scores[category].items():
-                out.append(Measurement(f"lighthouse-{category}-{label.replace(' ', '-')}",
-                                       f"Lighthouse {category}, {label} (/{pages[label]})", "score", values,
-                                       budget=float(budget), higher_is_better=True,
-                                       details={"failed_audits": audits[label],
-                                                "metrics_per_run": metrics["site", label],
-                                                "plain_material_metrics_per_run": metrics["plain", label]}))
+    def report(url: str, name: str) -> dict:
+        path = bench.work / f"lighthouse-{name.replace(' ', '-')}.json"
+        cmd = [node, str(cli), url, "--quiet", "--output=json", f"--output-path={path}",
+               "--only-categories=" + ",".join(LIGHTHOUSE_CATEGORIES),
+               "--chrome-flags=--headless --no-sandbox --disable-gpu"]
+        _run(cmd, env={"CHROME_PATH": browser})
+        return json.loads(path.read_text())
+
+    with webserver.SiteServer(site, port=bench.port) as server, \
+            webserver.SiteServer(plain, port=plain_port) as plain_server:
         for label, path in pages.items():
-            out += timing_measurements(label, path, metrics["site", label], metrics["plain", label])
-        # The budget is held on all pages' runs pooled: a single page's median of five can move by a whole
-        # simulated round trip between sessions of the same build (decisions/0003, item 16).
-        out += timing_measurements(f"all {len(pages)} pages", None,
-                                   [r for label in pages for r in metrics["site", label]],
-                                   [r for label in pages for r in metrics["plain", label]], budgeted=True)
-        return out
+            for n in range(lighthouse_runs(bench.runs)):
+                # Each run of ours is followed by one of the plain configuration, so a slow spell of
+                # this shared machine falls on both alike.
+                data = report(server.url + path, f"{label}-{n}")
+                for category, values in parse_lighthouse(data).items():
+                    scores[category].setdefault(label, []).append(values)
+                audits[label] = failed_audits(data)
+                metrics.setdefault(("site", label), []).append(lighthouse_metrics(data))
+                baseline = lighthouse_metrics(report(plain_server.url + path, f"plain-{label}-{n}"))
+                metrics.setdefault(("plain", label), []).append(baseline)
+                ours = metrics["site", label][-1]
+                bench.log(f"  lighthouse {label}: run {n + 1}: " + ", ".join(
+                    f"{c} {v[label][-1]:.0f}" for c, v in scores.items()) + "; " + ", ".join(
+                    f"{short} {ours.get(m, 0):.0f} ms (plain Material {baseline.get(m, 0):.0f})"
+                    for m, short in LIGHTHOUSE_TIMINGS.items()) + "; first paint observed at "
+                    f"{ours.get('observed-first-contentful-paint', 0):.0f} ms "
+                    f"(plain {baseline.get('observed-first-contentful-paint', 0):.0f})")
+    out = []
+    for category, budget in LIGHTHOUSE_CATEGORIES.items():
+        for label, values in scores[category].items():
+            out.append(Measurement(f"lighthouse-{category}-{label.replace(' ', '-')}",
+                                   f"Lighthouse {category}, {label} (/{pages[label]})", "score", values,
+                                   budget=float(budget), higher_is_better=True,
+                                   details={"failed_audits": audits[label],
+                                            "metrics_per_run": metrics["site", label],
+                                            "plain_material_metrics_per_run": metrics["plain", label]}))
+    for label, path in pages.items():
+        out += timing_measurements(label, path, metrics["site", label], metrics["plain", label])
+    # The budget is held on all pages' runs pooled: a single page's median of five can move by a whole
+    # simulated round trip between sessions of the same build (decisions/0003, item 16).
+    out += timing_measurements(f"all {len(pages)} pages", None,
+                               [r for label in pages for r in metrics["site", label]],
+                               [r for label in pages for r in metrics["plain", label]], budgeted=True)
+    return out
 
 
 def timing_measurements(label: str, path: str | None, runs: list[dict], plain_runs: list[dict],
@@ -650,6 +727,9 @@ def failed_audits(report: dict) -> list[str]:
     return out
 
 
+GROUPS = tuple(MEASUREMENTS)
+
+
 def run(groups: list[str], runs: int, output: Path, scales: tuple[int, ...], log=print) -> dict:
     unknown = [g for g in groups if g not in GROUPS]
     if unknown:
@@ -657,13 +737,12 @@ def run(groups: list[str], runs: int, output: Path, scales: tuple[int, ...], log
     measurements: list[Measurement] = []
     errors: dict[str, str] = {}
     work = Path(tempfile.mkdtemp(prefix="handbook-bench-"))
-    bench = Bench(runs, work, log)
+    bench = Bench(runs, work, log, scales=scales)
     try:
         for group in groups:
             log(f"[bench] {group}")
-            method = getattr(bench, group.replace("-", "_"))
             try:
-                measurements += method(scales) if group == "scaling" else method()
+                measurements += bench.measure(group)
             except (BenchError, environment.SetupError, site_module.BuildError) as err:
                 # One failed measurement must not cost the others: report it and go on.
                 errors[group] = str(err)

@@ -197,7 +197,7 @@ def release(tag: str, site_dir: Path) -> None:
 @click.option("--runs", default=3, show_default=True,
               help="Runs per measurement (16x content: at most 3; Lighthouse: at least 5 from 3 on).")
 @click.option("--only", default=None, help="Comma-separated measurements to run (default: all of site-build, "
-                                           "pdf, full-build, preview, scaling, weight, lighthouse).")
+                                           "pdf, full-build, outputs, preview, scaling, weight, lighthouse).")
 @click.option("--scales", default="1,4,16", show_default=True, help="Content multiples for the scaling test.")
 @click.option("--output", type=click.Path(path_type=Path), default=ROOT / ".bench" / "results.json",
               show_default=True, help="The JSON results file.")

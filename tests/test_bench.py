@@ -134,6 +134,18 @@ def test_bench_refuses_an_unknown_measurement(tmp_path):
     assert not (tmp_path / "r.json").exists()
 
 
+def test_measurements_are_a_registry_in_the_order_make_bench_runs_them():
+    assert bench.GROUPS == ("site-build", "pdf", "full-build", "outputs", "preview", "scaling", "weight",
+                            "lighthouse")
+    assert all(callable(bench.MEASUREMENTS[name]) for name in bench.GROUPS)
+    with pytest.raises(ValueError, match="weight registered twice"):
+        bench.measurement("weight")(lambda b: [])
+    # the help of `bench --only` names every measurement
+    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "handbook.py"), "bench", "--help"],
+                            capture_output=True, text=True)
+    assert all(name in " ".join(result.stdout.split()).replace("- ", "-") for name in bench.GROUPS), result.stdout
+
+
 # --- Lighthouse reports -----------------------------------------------------------------------------
 
 def test_lighthouse_scores_are_read_from_the_report():
@@ -217,7 +229,7 @@ def test_page_weight_counts_what_the_browser_fetched_and_stays_within_budget(sit
     """First visit: the home page and everything it loads; later pages: only what is not cached yet.
     Bytes, not seconds: the same on every machine, so their budgets can be a test."""
     measurer = bench.Bench(runs=1, work=site.parent, log=lambda *a: None, site=site, browser=browser)
-    measurements = measurer.weight()
+    measurements = measurer.measure("weight")
     results = {m.key: m for m in measurements}
     for lang in LANGS:
         first = results[f"first-visit-{lang}"]
@@ -284,7 +296,7 @@ def test_an_edited_template_is_not_served_from_the_template_cache(tmp_path):
 def test_live_preview_shows_an_edit_in_both_languages(tmp_path, browser):
     """`make serve` rebuilds on save and the open page reloads (German, then English)."""
     measurer = bench.Bench(runs=2, work=tmp_path, log=lambda *a: None, browser=browser)
-    served, visible = measurer.preview()
+    served, visible = measurer.measure("preview")
     assert len(visible.values) == 2 and all(v > 0 for v in visible.values)
     assert visible.details["languages"] == ["de", "en"]
     assert all(0 < s <= v for s, v in zip(served.values, visible.values)), "served before it is visible"
