@@ -108,10 +108,11 @@ def test_every_built_page_links_to_the_easy_page_of_its_language(site):
         assert (link.get("aria-current") == "page") == here, rel
 
 
-@pytest.mark.parametrize(("lang", "width"), [("de", 320), ("en", 320), ("de", 375), ("de", 1280), ("en", 1280)])
+@pytest.mark.parametrize(("lang", "width"), [("de", 320), ("en", 320), ("de", 360), ("de", 375), ("en", 375),
+                                             ("de", 768), ("de", 1280), ("en", 1280)])
 def test_header_link_name_visibility_and_no_overflow(server, browser, lang, width):
-    """The link's accessible name is its label at every width; the label shows on wide screens only,
-    the icon always; the header does not make the page scroll sideways."""
+    """The link's accessible name is its label at every width; the label shows beside the icon from
+    360 px on (phones included), only the icon below; the header does not make the page scroll sideways."""
     context = browser.new_context(viewport={"width": width, "height": 700})
     tab = context.new_page()
     prefix = "en/" if lang == "en" else ""
@@ -121,7 +122,7 @@ def test_header_link_name_visibility_and_no_overflow(server, browser, lang, widt
         assert link.count() == 1, path
         assert link.is_visible()
         label_width = link.locator(".hb-easy-read__label").evaluate("el => el.getBoundingClientRect().width")
-        assert (label_width > 20) == (width >= 1220), (path, label_width)
+        assert (label_width > 20) == (width >= 360), (path, label_width)
         overflow = tab.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 0, (path, overflow)
         box = link.bounding_box()
