@@ -33,6 +33,7 @@ APT_PACKAGES = {
         "poppler-utils": "pdffonts and pdftotext for the PDF tests",
         "libatomic1": "Playwright's bundled Node.js driver",
         "epubcheck": "checks the EPUB editions",
+        "locales": "locale sources, so a test can build the PDFs under a German locale",
         "default-jre-headless": "Java for the Nu HTML Checker (vnu.jar from npm, tests/test_vnu.py)",
     },
 }

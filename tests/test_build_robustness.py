@@ -238,7 +238,9 @@ def test_no_pdf_build_says_plainly_when_the_site_has_no_pdfs(tmp_path, fake_buil
 # --- 4. PDFs byte-identical across time zones and locales ------------------------------------------
 
 RENDER_SCRIPT = textwrap.dedent("""
-    import sys
+    import locale, sys
+    locale.setlocale(locale.LC_ALL, "")  # as a program that honours the locale would (Pango reads it too)
+    print(locale.nl_langinfo(locale.MON_1))
     sys.path.insert(0, {root!r})
     from pathlib import Path
     from scripts import pdf
@@ -254,14 +256,22 @@ RENDER_SCRIPT = textwrap.dedent("""
 def test_pdf_is_byte_identical_across_time_zones_and_locales(tmp_path):
     """The same PDF under UTC and UTC+14 (a date on which the two calendars show different months),
     with different locales: the same bytes."""
+    # The German locale compiled into a folder of the test's own (Debian's `locales` package has its
+    # sources; `make setup` installs it), so the second run really is German whatever the machine has.
+    locales = tmp_path / "locales"
+    locales.mkdir()
+    compiled = subprocess.run(["localedef", "-i", "de_DE", "-f", "UTF-8", str(locales / "de_DE.UTF-8")],
+                              capture_output=True, text=True)
+    assert compiled.returncode in (0, 1) and (locales / "de_DE.UTF-8").is_dir(), compiled.stderr
     made = []
-    for tz, locale in (("UTC", "C.UTF-8"), ("Pacific/Kiritimati", "de_DE.UTF-8")):
+    for tz, locale, january in (("UTC", "C.UTF-8", "January"), ("Pacific/Kiritimati", "de_DE.UTF-8", "Januar")):
         target = tmp_path / f"{tz.replace('/', '-')}.pdf"
-        env = {**os.environ, "TZ": tz, "LC_ALL": locale, "LANG": locale,
+        env = {**os.environ, "TZ": tz, "LC_ALL": locale, "LANG": locale, "LOCPATH": str(locales),
                "SOURCE_DATE_EPOCH": "1769889600"}  # 2026-01-31 20:00 UTC = 1 February 10:00 in Kiritimati
         run = subprocess.run([sys.executable, "-c", RENDER_SCRIPT.format(root=str(ROOT), target=str(target))],
                              env=env, capture_output=True, text=True, timeout=120)
         assert run.returncode == 0, run.stderr
+        assert run.stdout.splitlines()[0] == january, f"locale {locale} not in effect: {run.stdout[:80]!r}"
         made.append(target.read_bytes())
     assert made[0] == made[1]
     assert "Januar 2026" in "".join(page.extract_text() for page in pypdf.PdfReader(tmp_path / "UTC.pdf").pages)
