@@ -174,6 +174,7 @@ def test_the_same_sources_make_the_same_bytes(site, tmp_path):
     assert (tmp_path / "a.epub").read_bytes() == (tmp_path / "b.epub").read_bytes()
     assert first["chapters"] == second["chapters"] > 0
     stamp = pdf_module.edition().date.timetuple()[:6]
+    stamp = (*stamp[:5], stamp[5] - stamp[5] % 2)  # ZIP keeps times to two seconds
     with zipfile.ZipFile(tmp_path / "a.epub") as archive:
         assert {info.date_time for info in archive.infolist()} == {stamp}
 
