@@ -13,9 +13,10 @@ import sys
 import venv
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent  # the repository (scripts/project.py re-exports it)
 VENV = ROOT / ".venv"
 REQUIREMENTS = ROOT / "requirements.txt"
+PYPROJECT = ROOT / "pyproject.toml"
 STAMP = VENV / ".requirements.sha256"
 
 # Debian package -> why it is needed. Installed with apt-get when missing and running as root.
@@ -58,6 +59,15 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def _wanted() -> str:
+    return _sha256(REQUIREMENTS) + " " + _sha256(PYPROJECT)
+
+
+def up_to_date() -> bool:
+    """.venv holds what requirements.txt and pyproject.toml ask for (as installed by ensure_venv)."""
+    return STAMP.exists() and STAMP.read_text().strip() == _wanted()
+
+
 def ensure_venv() -> Path:
     """Create .venv and install requirements.txt (with hashes) when it changed. Returns its python."""
     python = VENV / "bin" / "python"
@@ -71,13 +81,18 @@ def ensure_venv() -> Path:
                 f"could not create {VENV}: {err}\n"
                 "On Debian or Ubuntu install the venv module first: apt-get install python3-venv"
             ) from err
-    wanted = _sha256(REQUIREMENTS)
-    if not STAMP.exists() or STAMP.read_text().strip() != wanted:
+    wanted = _wanted()
+    if not up_to_date():
         print("[setup] installing Python packages from requirements.txt (hash-checked)", flush=True)
-        cmd = [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-               "--require-hashes", "-r", str(REQUIREMENTS)]
-        if subprocess.run(cmd, cwd=ROOT).returncode != 0:
+        pip = [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+        if subprocess.run([*pip, "--require-hashes", "-r", str(REQUIREMENTS)], cwd=ROOT).returncode != 0:
             raise SetupError("pip could not install requirements.txt (see the messages above)")
+        # The project's own tooling (pyproject.toml), editable: `import scripts.…` then works in the build
+        # hooks, the tests and the command line without sys.path edits. No build isolation: the pinned
+        # setuptools from requirements.txt builds it, nothing is fetched.
+        print("[setup] installing the handbook's tooling (pyproject.toml) editable", flush=True)
+        if subprocess.run([*pip, "--no-deps", "--no-build-isolation", "-e", str(ROOT)], cwd=ROOT).returncode:
+            raise SetupError("pip could not install the tooling from pyproject.toml (see the messages above)")
         STAMP.write_text(wanted + "\n")
     return python
 

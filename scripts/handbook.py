@@ -7,18 +7,32 @@ creates .venv, installs the pinned packages, and re-runs itself inside it.
 
 from __future__ import annotations
 
+import importlib.util
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
-from scripts import environment  # noqa: E402  (standard library only)
+def _bootstrap() -> None:
+    """Run inside .venv, with the pinned packages and this tooling (pyproject.toml, editable) installed.
 
-if not environment.in_venv():
-    environment.reexec_in_venv(Path(__file__), sys.argv[1:])
+    Only the standard-library set-up module is needed for that. It is loaded from its file: the package
+    `scripts` becomes importable only once the set-up has installed it.
+    """
+    spec = importlib.util.spec_from_file_location("_handbook_setup", Path(__file__).with_name("environment.py"))
+    setup = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(setup)
+    if not setup.in_venv() or not setup.up_to_date():
+        setup.reexec_in_venv(Path(__file__), sys.argv[1:])
 
-import click  # noqa: E402  (comes with MkDocs, inside .venv)
+
+if __name__ == "__main__":
+    _bootstrap()
+
+# Imports below the set-up on purpose (pyproject.toml lets E402 pass for this file only).
+import click
+
+from scripts import environment
+from scripts.environment import ROOT
 
 
 def _system(profile: str) -> None:

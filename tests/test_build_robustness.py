@@ -112,7 +112,6 @@ EPUB_CALLS: list[Path] = []
 
 POOL_SCRIPT = textwrap.dedent("""
     import sys, time
-    sys.path.insert(0, {root!r})
     from scripts import pdf, site
     with site.sigterm_stops_the_build():
         try:
@@ -144,7 +143,7 @@ def test_killed_sandbox_build_leaves_no_worker_and_the_next_build_removes_its_fo
     with it, and the staging folder it leaves is removed by the next build's clean-up."""
     box = sandbox(tmp_path)
     out = tmp_path / "out" / "site"
-    script = (f"import sys; sys.path.insert(0, {str(ROOT)!r}); from pathlib import Path; "
+    script = ("from pathlib import Path; "
               f"from scripts import site; site.build(Path({str(out)!r}), root=Path({str(box)!r}), quiet=True)")
     env = {**os.environ, "HANDBOOK_SITE_URL": "http://127.0.0.1:8000/"}
     proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, env=env)
@@ -238,10 +237,9 @@ def test_no_pdf_build_says_plainly_when_the_site_has_no_pdfs(tmp_path, fake_buil
 # --- 4. PDFs byte-identical across time zones and locales ------------------------------------------
 
 RENDER_SCRIPT = textwrap.dedent("""
-    import locale, sys
+    import locale
     locale.setlocale(locale.LC_ALL, "")  # as a program that honours the locale would (Pango reads it too)
     print(locale.nl_langinfo(locale.MON_1))
-    sys.path.insert(0, {root!r})
     from pathlib import Path
     from scripts import pdf
     config = pdf.load_config()

@@ -1,12 +1,14 @@
-"""Lets the build hooks use the project's own modules in scripts/ (one implementation for both), and
-gives them state that lasts one build."""
+"""What the build hooks share: the root of the sources being built, and state that lasts one build.
 
-import sys
+The hooks import the project's own modules as `scripts.…`: `make setup` installs them into .venv
+(pyproject.toml, editable), so no hook edits sys.path.
+"""
+
 from pathlib import Path
 
+# The sources this build reads (a test or benchmark copy has its own; scripts.project.ROOT is the
+# repository the tooling is installed from).
 ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
 
 
 def per_build(config) -> dict:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import _paths  # noqa: F401  (puts scripts/ on the path)
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 

@@ -15,7 +15,6 @@ from datetime import date
 from babel.dates import format_date
 from mkdocs.exceptions import PluginError
 
-import _paths  # noqa: F401  (puts the repository on sys.path for scripts/)
 from scripts.checks import LEGAL_AS_OF, LEGAL_AS_OF_FORMAT
 
 H1 = re.compile(r"^# .*$", re.MULTILINE)

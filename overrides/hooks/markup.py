@@ -38,7 +38,6 @@ from urllib.parse import urlsplit
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
-import _paths  # noqa: F401  (puts scripts/ on the path)
 from scripts import html_policy, images
 
 ALTERNATE = re.compile(r'[ \t]*<link rel="alternate" href="[^"]*" hreflang="[^"]*">\n?')
