@@ -130,6 +130,10 @@ def check(paths: tuple[Path, ...]) -> None:
         click.echo(f"check: {len(chosen)} page(s) and their twins", err=True)
     for problem in problems:
         click.echo(str(problem), err=True)
+    import datetime
+
+    from scripts import project
+    click.echo(project.end_of_life_notice(datetime.date.today().isoformat()), err=True)
     if problems:
         raise click.ClickException(f"{len(problems)} problem(s) found")
     click.echo("check: no problems")
@@ -241,6 +245,8 @@ def profile(output: Path) -> None:
     import os
     import subprocess
     import tempfile
+
+    from scripts import project
     _system("build")
     output.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
@@ -248,7 +254,7 @@ def profile(output: Path) -> None:
         show = r".*/(mkdocs|material|mkdocs_static_i18n|markdown|pymdownx|jinja2)/.*"
         cmd = [sys.executable, "-m", "pyinstrument", "--interval", "0.001", "-r", "text", "--show-regex", show,
                "-o", str(output), "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", tmp]
-        if subprocess.run(cmd, cwd=ROOT, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"}).returncode:
+        if subprocess.run(cmd, cwd=ROOT, env={**os.environ, **project.QUIET_END_OF_LIFE}).returncode:
             raise click.ClickException("the profiled build failed (see the messages above)")
     click.echo(f"profile: call tree with times in {output}")
 

@@ -26,6 +26,17 @@ RTL_LOCALES = frozenset({"ar", "arc", "ckb", "dv", "fa", "he", "ks", "ku", "ps",
 # decisions/0004-leaving-material.md, and `make check` says how many days are left; the builds the tools
 # start pass this variable so that the notice does not bury each build's own messages.
 QUIET_END_OF_LIFE = {"NO_MKDOCS_2_WARNING": "1"}
+THEME_END_OF_LIFE = "2027-05-05"
+
+
+def end_of_life_notice(today: str) -> str:
+    """The one line `make check` prints about the theme's end of life (today as YYYY-MM-DD)."""
+    from datetime import date
+
+    days = (date.fromisoformat(THEME_END_OF_LIFE) - date.fromisoformat(today)).days
+    when = f"in {days} days" if days > 0 else "today" if days == 0 else f"{-days} days ago"
+    return (f"Material for MkDocs reaches its end of life on {THEME_END_OF_LIFE} ({when}); the plan and "
+            "the triggers to move are in decisions/0004-leaving-material.md")
 
 
 class ProjectError(RuntimeError):

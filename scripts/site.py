@@ -15,6 +15,7 @@ import tempfile
 import threading
 from pathlib import Path
 
+from scripts import project
 from scripts.environment import ROOT
 
 SITE = ROOT / "site"
@@ -27,7 +28,7 @@ class BuildError(RuntimeError):
 def mkdocs(*args: str, env: dict | None = None, quiet: bool = False,
            root: Path = ROOT) -> subprocess.CompletedProcess:
     cmd = [sys.executable, "-m", "mkdocs", *args]
-    return subprocess.run(cmd, cwd=root, env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})},
+    return subprocess.run(cmd, cwd=root, env={**os.environ, **project.QUIET_END_OF_LIFE, **(env or {})},
                            capture_output=quiet, text=True)
 
 
@@ -412,7 +413,7 @@ def check_address(address: str) -> tuple[str, int]:
 
 def serve_command(address: str = "127.0.0.1:8000") -> tuple[list[str], dict]:
     """The live preview's command line and environment (also used by `handbook.py bench`)."""
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "HANDBOOK_SITE_URL": f"http://{address}/"}
+    env = {**os.environ, **project.QUIET_END_OF_LIFE, "HANDBOOK_SITE_URL": f"http://{address}/"}
     return [sys.executable, "-m", "mkdocs", "serve", "--strict", "--dev-addr", address, "--livereload"], env
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from scripts import checks, environment, site as site_module, webserver
+from scripts import checks, environment, project, site as site_module, webserver
 from scripts.environment import ROOT
 
 # Deprecations show, here and in the builds the tests start (pytest.ini shows the tests' own): an end of
@@ -61,7 +61,7 @@ def make_sandbox(tmp_path: Path) -> Path:
 
 
 def build_sandbox(box: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "HANDBOOK_SITE_URL": TEST_SITE_URL}
+    env = {**os.environ, **project.QUIET_END_OF_LIFE, "HANDBOOK_SITE_URL": TEST_SITE_URL}
     return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir",
                            str(box / "site")], cwd=box, env=env, capture_output=True, text=True)
 
