@@ -28,7 +28,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from scripts import checks, environment, site as site_module
+from scripts import builder, checks, environment
 from scripts.environment import ROOT
 
 KB = 1000  # kilobytes as in the budgets (and as browsers' network panels count them)
@@ -295,7 +295,7 @@ class Bench:
         """The complete site (with PDFs) built once, for the address the local server will have."""
         if self._site is None:
             self.log("  building the site with PDFs once for the measurements that need it …")
-            self._site = site_module.build(self.work / "site", pdf=True, site_url=self.site_url, quiet=True)
+            self._site = builder.build(self.work / "site", pdf=True, site_url=self.site_url, quiet=True)
         return self._site
 
     def browser(self):
@@ -329,7 +329,7 @@ class Bench:
         self.log("  building the plain Material configuration of the same content …")
         box = make_sandbox(self.work / "plain")
         plain_material(box, site_url)
-        site_module.build_html(box / "site", quiet=True, root=box)
+        builder.build_html(box / "site", quiet=True, root=box)
         return box / "site"
 
     def measure(self, name: str) -> list[Measurement]:
@@ -358,7 +358,7 @@ def measurement(name: str):
 @measurement("site-build")
 def site_build(bench: Bench) -> list[Measurement]:
     values = bench._repeat("site build", lambda n: _timed(
-        site_module.build_html, bench.work / f"html-{n}", quiet=True))
+        builder.build_html, bench.work / f"html-{n}", quiet=True))
     return [Measurement("site-build", "site build, both languages, no PDF", "s", values, budget=5.0)]
 
 @measurement("pdf")
@@ -412,7 +412,7 @@ def outputs(bench: Bench) -> list[Measurement]:
     box = make_sandbox(bench.work / "cold-cache")
     cold = bench._repeat("site build, empty image cache", lambda n: _cold_build(box, n))
     warm = bench._repeat("site build, warm image cache", lambda n: _timed(
-        site_module.build_html, box / f"warm-{n}", quiet=True, root=box))
+        builder.build_html, box / f"warm-{n}", quiet=True, root=box))
     out.append(Measurement("site-build-cold-images", "site build, preview images drawn (empty cache)", "s",
                            cold, details={"warm_cache_s": warm}))
     out.append(Measurement("site-build-warm-images", "site build, preview images from the cache", "s", warm,
@@ -423,7 +423,7 @@ def outputs(bench: Bench) -> list[Measurement]:
 
 def _cold_build(box: Path, n: int) -> float:
     shutil.rmtree(box / ".cache", ignore_errors=True)
-    return _timed(site_module.build_html, box / f"cold-{n}", quiet=True, root=box)
+    return _timed(builder.build_html, box / f"cold-{n}", quiet=True, root=box)
 
 
 def pdf_module_config() -> dict:
@@ -483,7 +483,7 @@ def scaling(bench: Bench) -> list[Measurement]:
         pages = sum(len(checks.pages(box / "docs", lang)) for lang in checks.LANGUAGES)
         runs = bench.runs if factor < 16 else max(1, min(bench.runs, 3))
         values = bench._repeat(f"site build at {factor}x ({pages} pages)", lambda n: _timed(
-            site_module.build_html, box / f"site-{n}", quiet=True, root=box), runs)
+            builder.build_html, box / f"site-{n}", quiet=True, root=box), runs)
         medians[factor] = statistics.median(values)
         out.append(Measurement(f"scale-{factor}x", f"site build at {factor}x content ({pages} pages)", "s",
                                values, details={"pages": pages}))
@@ -641,7 +641,7 @@ def _all_pdfs(site: Path) -> None:
 def preview_server(box: Path, log_file: Path):
     """`make serve`'s command on a free port in the sandbox box: yields (address, process, log file)."""
     address = f"127.0.0.1:{free_port()}"
-    cmd, env = site_module.serve_command(address)
+    cmd, env = builder.serve_command(address)
     with open(log_file, "w") as log:
         server = subprocess.Popen(cmd, cwd=box, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
@@ -743,7 +743,7 @@ def run(groups: list[str], runs: int, output: Path, scales: tuple[int, ...], log
             log(f"[bench] {group}")
             try:
                 measurements += bench.measure(group)
-            except (BenchError, environment.SetupError, site_module.BuildError) as err:
+            except (BenchError, environment.SetupError, builder.BuildError) as err:
                 # One failed measurement must not cost the others: report it and go on.
                 errors[group] = str(err)
                 log(f"[bench] {group} failed: {err}")

@@ -59,11 +59,11 @@ def setup() -> None:
 @click.option("--address", default="127.0.0.1:8000", show_default=True)
 def serve(address: str) -> None:
     """Live preview of both languages at http://127.0.0.1:8000/ (English under /en/)."""
-    from scripts import site
+    from scripts import builder
     environment.ensure_venv()
     try:
-        sys.exit(site.serve(address))
-    except site.BuildError as err:
+        sys.exit(builder.serve(address))
+    except builder.BuildError as err:
         raise click.ClickException(str(err)) from err
 
 
@@ -74,16 +74,17 @@ def serve(address: str) -> None:
 @click.option("--site-dir", type=click.Path(path_type=Path), default=ROOT / "site", show_default=True)
 def build(no_pdf: bool, release: bool, site_dir: Path) -> None:
     """The complete site in site/ (English in site/en/) with both PDFs."""
-    from scripts import pdf as pdf_module, site
+    from scripts import builder
+    from scripts import pdf as pdf_module
     if release:
         try:
-            site.check_release()
-        except site.BuildError as err:
+            builder.check_release()
+        except builder.BuildError as err:
             raise click.ClickException(str(err)) from err
     _system("build")
     try:
-        out = site.build(site_dir, pdf=not no_pdf, release=release)
-    except (site.BuildError, pdf_module.PdfError) as err:
+        out = builder.build(site_dir, pdf=not no_pdf, release=release)
+    except (builder.BuildError, pdf_module.PdfError) as err:
         raise click.ClickException(f"{err}\nThe previous site/ was left as it was.") from err
     click.echo(f"build: site written to {out}")
 
@@ -92,14 +93,15 @@ def build(no_pdf: bool, release: bool, site_dir: Path) -> None:
 @click.option("--site-dir", type=click.Path(path_type=Path), default=ROOT / "site", show_default=True)
 def pdf(site_dir: Path) -> None:
     """Only the PDFs, from an already built site/ (run `make build` once first)."""
-    from scripts import pdf as pdf_module, site
+    from scripts import builder
+    from scripts import pdf as pdf_module
     _system("build")
     if not (site_dir / "index.html").exists():
         raise click.ClickException(f"{site_dir} holds no built site: run `make build` first")
     try:
-        with site.sigterm_stops_the_build():
+        with builder.sigterm_stops_the_build():
             pdf_module.build_all(site_dir)   # also states size and page count in the download links
-    except (pdf_module.PdfError, site.BuildError) as err:
+    except (pdf_module.PdfError, builder.BuildError) as err:
         raise click.ClickException(str(err)) from err
 
 

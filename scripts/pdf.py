@@ -943,7 +943,7 @@ def build_all(site: Path, jobs: int | None = None) -> list[dict]:
     try:
         results = run_jobs(job, tasks, workers)
     except OSError as err:  # disk full, read-only folder: say what to do instead of a traceback
-        from scripts.site import os_error_message
+        from scripts.builder import os_error_message
         raise PdfError(os_error_message(err, site)) from None
     links = annotate_download_links(site, results, config)
     print(f"[pdf] all PDFs done in {time.perf_counter() - started:.1f} s; "

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from scripts import checks, environment, project, site as site_module, webserver
+from scripts import builder, checks, environment, project, webserver
 from scripts.environment import ROOT
 
 # Deprecations show, here and in the builds the tests start (pytest.ini shows the tests' own): an end of
@@ -42,7 +42,7 @@ def url_path(lang: str, md_path: str) -> str:
 def site(tmp_path_factory) -> Path:
     """The complete site with PDFs, built once (mkdocs build --strict) into a temporary directory."""
     out = tmp_path_factory.mktemp("build") / "site"
-    site_module.build(out, pdf=True, site_url=TEST_SITE_URL, quiet=True)
+    builder.build(out, pdf=True, site_url=TEST_SITE_URL, quiet=True)
     return out
 
 

@@ -17,7 +17,7 @@ import time
 import pytest
 
 from conftest import LANGS, PREFIX, ROOT, html_path, page_paths
-from scripts import bench, checks, site as site_module, webserver
+from scripts import bench, builder, checks, webserver
 
 FIXTURES = Path(__file__).parent / "data" / "lighthouse"
 
@@ -209,7 +209,7 @@ def test_plain_material_baseline_has_the_content_and_none_of_our_theme(tmp_path)
     assert config["theme"] == {"name": "material", "language": "de", "font": False}
     assert config["hooks"] == list(bench.PLAIN_MATERIAL["hooks"])
     assert not set(bench.PLAIN_MATERIAL["drop"]) & set(config)
-    site_module.build_html(box / "site", quiet=True, root=box)
+    builder.build_html(box / "site", quiet=True, root=box)
     for lang in LANGS:
         for md in page_paths():
             page = html_path(box / "site", lang, md).read_text(encoding="utf-8")
@@ -260,7 +260,7 @@ def test_multiplied_content_builds_in_both_languages(tmp_path):
     assert "report/method-x2.md" in (box / "mkdocs.yml").read_text()
     assert subprocess.run(["git", "status", "--porcelain"], cwd=box, capture_output=True,
                           text=True).stdout == "", "the sandbox is a clean git repository"
-    site_module.build_html(box / "site", quiet=True, root=box)
+    builder.build_html(box / "site", quiet=True, root=box)
     for lang in LANGS:
         copy = box / "site" / PREFIX[lang] / "report" / "method-x2" / "index.html"
         assert copy.read_text() .count("<h1") == 1
@@ -279,11 +279,11 @@ def test_multiplying_needs_a_nav(tmp_path):
 @pytest.mark.slow
 def test_an_edited_template_is_not_served_from_the_template_cache(tmp_path):
     box = bench.make_sandbox(tmp_path / "box")
-    site_module.build_html(box / "site1", quiet=True, root=box)
+    builder.build_html(box / "site1", quiet=True, root=box)
     assert list((box / ".cache" / "jinja2").iterdir()), "compiled templates are cached"
     main = box / "overrides" / "main.html"
     main.write_text(main.read_text().replace("{{ super() }}", "<!-- edited template -->{{ super() }}", 1))
-    site_module.build_html(box / "site2", quiet=True, root=box)
+    builder.build_html(box / "site2", quiet=True, root=box)
     assert "<!-- edited template -->" not in (box / "site1" / "index.html").read_text()
     assert "<!-- edited template -->" in (box / "site2" / "index.html").read_text()
     assert "<!-- edited template -->" in (box / "site2" / "en" / "index.html").read_text()

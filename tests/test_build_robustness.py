@@ -22,7 +22,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import ROOT, build_sandbox, make_sandbox
 
-from scripts import checks, handbook, pdf, site, spelling, translations
+from scripts import builder, checks, handbook, pdf, spelling, translations
 
 # --- helpers ---------------------------------------------------------------------------------------
 
@@ -96,11 +96,11 @@ def blank_pdf(path: Path, pages: int) -> None:
 
 @pytest.fixture
 def fake_build(monkeypatch):
-    """site.build over stand-in pages: the EPUB step (tested in test_epub.py on the real site) is recorded."""
+    """builder.build over stand-in pages: the EPUB step (tested in test_epub.py on the real site) is recorded."""
     from scripts import epub
-    monkeypatch.setattr(site, "build_html", fake_html(PAGES))
+    monkeypatch.setattr(builder, "build_html", fake_html(PAGES))
     monkeypatch.setattr(epub, "build_all", lambda staging: EPUB_CALLS.append(Path(staging)) or [])
-    monkeypatch.delenv(site.SITE_URL_ENV, raising=False)
+    monkeypatch.delenv(builder.SITE_URL_ENV, raising=False)
     EPUB_CALLS.clear()
     return EPUB_CALLS
 
@@ -112,11 +112,11 @@ EPUB_CALLS: list[Path] = []
 
 POOL_SCRIPT = textwrap.dedent("""
     import sys, time
-    from scripts import pdf, site
-    with site.sigterm_stops_the_build():
+    from scripts import builder, pdf
+    with builder.sigterm_stops_the_build():
         try:
             pdf.run_jobs(time.sleep, [(60,), (60,)], 2)
-        except site.BuildInterrupted:
+        except builder.BuildInterrupted:
             print("interrupted", flush=True)
 """)
 
@@ -144,7 +144,7 @@ def test_killed_sandbox_build_leaves_no_worker_and_the_next_build_removes_its_fo
     box = sandbox(tmp_path)
     out = tmp_path / "out" / "site"
     script = ("from pathlib import Path; "
-              f"from scripts import site; site.build(Path({str(out)!r}), root=Path({str(box)!r}), quiet=True)")
+              f"from scripts import builder; builder.build(Path({str(out)!r}), root=Path({str(box)!r}), quiet=True)")
     env = {**os.environ, "HANDBOOK_SITE_URL": "http://127.0.0.1:8000/"}
     proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, env=env)
     try:
@@ -160,7 +160,7 @@ def test_killed_sandbox_build_leaves_no_worker_and_the_next_build_removes_its_fo
         proc.kill()
     leftovers = list(out.parent.glob(".site-*"))
     assert [p.name.startswith(f".site-{proc.pid}-") for p in leftovers] == [True]
-    assert site.remove_leftovers(out) == leftovers
+    assert builder.remove_leftovers(out) == leftovers
     assert not list(out.parent.glob(".site-*")) and not out.exists()
 
 
@@ -177,7 +177,7 @@ def test_next_build_removes_leftovers_but_not_a_running_builds_folder(tmp_path, 
     fd = os.open(running, os.O_RDONLY)
     fcntl.flock(fd, fcntl.LOCK_EX)
     try:
-        site.build(out, pdf=False, root=ROOT)
+        builder.build(out, pdf=False, root=ROOT)
     finally:
         os.close(fd)
     assert not dead.exists() and not legacy.exists()
@@ -191,7 +191,7 @@ def test_exchange_swaps_two_folders_in_one_step(tmp_path):
     old.mkdir()
     (new / "x").write_text("new")
     (old / "x").write_text("old")
-    assert site.exchange(new, old) is True, "renameat2(RENAME_EXCHANGE) should work on Linux"
+    assert builder.exchange(new, old) is True, "renameat2(RENAME_EXCHANGE) should work on Linux"
     assert (old / "x").read_text() == "new" and (new / "x").read_text() == "old"
 
 
@@ -200,10 +200,10 @@ def test_build_replaces_the_site_and_gives_normal_permissions(tmp_path, fake_bui
     out = tmp_path / "site"
     (out / "stale").mkdir(parents=True)
     if not atomic:  # other systems: two renames
-        monkeypatch.setattr(site, "exchange", lambda a, b: False)
+        monkeypatch.setattr(builder, "exchange", lambda a, b: False)
     previous = os.umask(0o077)
     try:
-        site.build(out, pdf=False, root=ROOT)
+        builder.build(out, pdf=False, root=ROOT)
     finally:
         os.umask(previous)
     assert not (out / "stale").exists() and (out / "index.html").is_file()
@@ -218,7 +218,7 @@ def test_no_pdf_build_keeps_the_pdfs_and_states_their_size(tmp_path, fake_build,
     out = tmp_path / "site"
     blank_pdf(out / "pdf" / "handbuch.pdf", 3)
     blank_pdf(out / "en" / "pdf" / "handbook.pdf", 2)
-    site.build(out, pdf=False, root=ROOT)
+    builder.build(out, pdf=False, root=ROOT)
     assert len(pypdf.PdfReader(out / "pdf" / "handbuch.pdf").pages) == 3
     assert "(PDF, 0,1 MB, 3 Seiten)" in (out / "index.html").read_text(encoding="utf-8")
     assert "(PDF, 0.1 MB, 2 pages)" in (out / "en" / "index.html").read_text(encoding="utf-8")
@@ -229,7 +229,7 @@ def test_no_pdf_build_keeps_the_pdfs_and_states_their_size(tmp_path, fake_build,
 
 
 def test_no_pdf_build_says_plainly_when_the_site_has_no_pdfs(tmp_path, fake_build, capsys):
-    site.build(tmp_path / "site", pdf=False, root=ROOT)
+    builder.build(tmp_path / "site", pdf=False, root=ROOT)
     said = capsys.readouterr().out
     assert "the site has no PDF at pdf/handbuch.pdf" in said and "kept" not in said
 
@@ -280,9 +280,9 @@ def test_pdf_is_byte_identical_across_time_zones_and_locales(tmp_path):
 def test_read_only_folder_gets_a_message(tmp_path, fake_build, monkeypatch):
     def refuse(*args, **kwargs):
         raise PermissionError(errno.EACCES, "Permission denied", str(tmp_path / ".site-1-x"))
-    monkeypatch.setattr(site.tempfile, "mkdtemp", refuse)
-    with pytest.raises(site.BuildError, match=r"cannot write .*needs write permission there.*--site-dir"):
-        site.build(tmp_path / "site", pdf=False, root=ROOT)
+    monkeypatch.setattr(builder.tempfile, "mkdtemp", refuse)
+    with pytest.raises(builder.BuildError, match=r"cannot write .*needs write permission there.*--site-dir"):
+        builder.build(tmp_path / "site", pdf=False, root=ROOT)
 
 
 def test_disk_full_during_pdfs_gets_a_message_and_keeps_the_old_site(tmp_path, fake_build, monkeypatch):
@@ -295,7 +295,7 @@ def test_disk_full_during_pdfs_gets_a_message_and_keeps_the_old_site(tmp_path, f
     monkeypatch.setattr(pdf, "job", full)
     monkeypatch.setattr(pdf.os, "cpu_count", lambda: 1)  # in-process, so that the patched job runs
     with pytest.raises(pdf.PdfError, match=r"no space left on the device while writing .*x\.pdf\.tmp: free"):
-        site.build(out, pdf=True, root=ROOT)
+        builder.build(out, pdf=True, root=ROOT)
     assert (out / "index.html").read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["site"]
 
@@ -326,16 +326,16 @@ def test_port_taken_is_reported_before_any_build(monkeypatch):
                                  "https://example.org/a b/", "example.org/", "https://example.org/?q=1/",
                                  "https://example.org:http/"])
 def test_malformed_site_url_is_refused_before_building(url, monkeypatch, tmp_path):
-    monkeypatch.setenv(site.SITE_URL_ENV, url)
-    monkeypatch.setattr(site, "build_html", lambda *a, **k: pytest.fail("built with a malformed site URL"))
-    with pytest.raises(site.BuildError, match="HANDBOOK_SITE_URL=.* cannot be the site's address: it"):
-        site.build(tmp_path / "site", pdf=False, root=ROOT)
+    monkeypatch.setenv(builder.SITE_URL_ENV, url)
+    monkeypatch.setattr(builder, "build_html", lambda *a, **k: pytest.fail("built with a malformed site URL"))
+    with pytest.raises(builder.BuildError, match="HANDBOOK_SITE_URL=.* cannot be the site's address: it"):
+        builder.build(tmp_path / "site", pdf=False, root=ROOT)
 
 
 @pytest.mark.parametrize("url", ["https://digitale-teilhabe.github.io/handbuch/", "http://127.0.0.1:8000/",
                                  "http://[::1]:8000/x/"])
 def test_good_site_urls_pass(url):
-    assert site.site_url_problem(url) is None
+    assert builder.site_url_problem(url) is None
 
 
 def test_non_utf8_source_is_named_with_its_line(tmp_path):
@@ -343,8 +343,8 @@ def test_non_utf8_source_is_named_with_its_line(tmp_path):
     page = root / "docs" / "de" / "page.md"
     page.parent.mkdir(parents=True)
     page.write_bytes(b"---\ndescription: x\n---\n\n# Gr" + b"\xfc\xdfe { #hi }\n")
-    with pytest.raises(site.BuildError, match=r"docs/de/page\.md:5: is not UTF-8 \(byte 0xfc at column 5\)"):
-        site.check_encoding(root)
+    with pytest.raises(builder.BuildError, match=r"docs/de/page\.md:5: is not UTF-8 \(byte 0xfc at column 5\)"):
+        builder.check_encoding(root)
     for problems in (checks.structure(root / "docs"), spelling.check(root / "docs")):  # no crash
         assert all(isinstance(p, checks.Problem) for p in problems)
 

@@ -23,7 +23,8 @@ from bs4 import BeautifulSoup
 from PIL import Image
 
 from conftest import LANGS, PREFIX, ROOT, html_path, make_sandbox, page_paths
-from scripts import pdf as pdf_module, site as site_module
+from scripts import builder
+from scripts import pdf as pdf_module
 
 PAGES = page_paths()
 CONFIG = pdf_module.load_config()
@@ -696,15 +697,15 @@ def test_a_release_build_refuses_placeholders_and_names_every_key(tmp_path):
                          re.search(r"^  operator:\n((?:    .*\n)+)", text, re.M).group(1), flags=re.M)
     config.write_text(re.sub(r"^(  operator:\n)((?:    .*\n)+)", lambda m: m.group(1) + placeholder, text,
                              count=1, flags=re.M), encoding="utf-8")
-    with pytest.raises(site_module.BuildError) as refused:
-        site_module.build(tmp_path / "out" / "site", pdf=False, quiet=True, root=box, release=True)
+    with pytest.raises(builder.BuildError) as refused:
+        builder.build(tmp_path / "out" / "site", pdf=False, quiet=True, root=box, release=True)
     message = str(refused.value)
     for key in keys:
         assert f"extra.operator.{key}" in message
     assert "mkdocs.yml" in message
     assert not (tmp_path / "out" / "site").exists(), "nothing may be built"
     # A local or pull-request build keeps showing them, highlighted.
-    out = site_module.build(tmp_path / "local" / "site", pdf=False, quiet=True, root=box)
+    out = builder.build(tmp_path / "local" / "site", pdf=False, quiet=True, root=box)
     assert 'class="hb-placeholder"' in (out / "imprint" / "index.html").read_text(encoding="utf-8")
 
 
@@ -714,15 +715,15 @@ def test_a_release_build_with_the_values_filled_in_succeeds(tmp_path):
     text = re.sub(r'^(    (\w+)): "\[PLATZHALTER[^"\n]*"$', r'\1: "Beispielwert \2"',
                   config.read_text(encoding="utf-8"), flags=re.M)
     config.write_text(text, encoding="utf-8")
-    assert site_module.placeholders(config) == []
-    out = site_module.build(tmp_path / "out" / "site", pdf=False, quiet=True, root=box, release=True)
+    assert builder.placeholders(config) == []
+    out = builder.build(tmp_path / "out" / "site", pdf=False, quiet=True, root=box, release=True)
     imprint = (out / "imprint" / "index.html").read_text(encoding="utf-8")
     assert "Beispielwert name" in imprint and "hb-placeholder" not in imprint
 
 
 def test_the_real_configuration_is_checked_by_the_release_command():
     """`handbook.py build --release` stops before building while mkdocs.yml holds placeholders."""
-    keys = site_module.placeholders(ROOT / "mkdocs.yml")
+    keys = builder.placeholders(ROOT / "mkdocs.yml")
     if not keys:
         pytest.skip("mkdocs.yml holds no placeholders any more")
     import sys

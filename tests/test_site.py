@@ -452,13 +452,13 @@ def test_bad_input_stops_the_build_naming_the_file(tmp_path, case):
 
 @pytest.mark.slow
 def test_a_failed_build_keeps_the_last_good_site(tmp_path):
-    from scripts import site as site_module
+    from scripts import builder
     box = make_sandbox(tmp_path)
     out = tmp_path / "published"
-    site_module.build(out, pdf=False, quiet=True, root=box)
+    builder.build(out, pdf=False, quiet=True, root=box)
     good = (out / "lessons" / "effort" / "index.html").read_bytes()
     _append({"de": "\n<script>alert(1)</script>\n"})(box)
-    with pytest.raises(site_module.BuildError, match="scripts, frames"):
-        site_module.build(out, pdf=False, quiet=True, root=box)
+    with pytest.raises(builder.BuildError, match="scripts, frames"):
+        builder.build(out, pdf=False, quiet=True, root=box)
     assert (out / "lessons" / "effort" / "index.html").read_bytes() == good
     assert not list(tmp_path.glob(".site-*")), "the failed build left its staging directory behind"

@@ -2,7 +2,7 @@
 
 This hook is the one place the check runs during a build: `mkdocs build`, the live preview
 (`mkdocs serve`) and `handbook.py build` (which runs `mkdocs build`) all pass through it, and a page
-is refused before it is written. A second call in scripts/site.py would only check the same pages again.
+is refused before it is written. A second call in scripts/builder.py would only check the same pages again.
 It runs after the hooks that change the article (priority -100), on what is written: after
 overrides/hooks/markup.py has drawn the diagrams into the page.
 """
