@@ -184,19 +184,23 @@ def changed_pages(base: str) -> None:
 
 
 @cli.command("check-links")
-@click.option("--issue-label", default=None, help="Keep one GitHub issue with this label up to date.")
-def check_links(issue_label: str | None) -> None:
-    """Are the external addresses in includes/links.md reachable? (Network; never blocks a PR.)"""
-    from scripts import github, links
+@click.option("--issue-label", default=None, help="Keep one GitHub issue with this label up to date (needs gh).")
+@click.option("--cache-age", default=None, help="Reuse lychee's answers younger than this, e.g. 2d "
+                                                "(the scheduled job; a 429 is never cached).")
+def check_links(issue_label: str | None, cache_age: str | None) -> None:
+    """Are the external addresses in includes/links.md reachable? (lychee, network; never blocks a PR.)"""
+    from scripts import links
     found = links.addresses()
-    broken = links.check(found)
-    text = links.report(found, broken)
-    click.echo(text)
-    if issue_label:
-        number = github.Client().upsert_issue(issue_label, "External links that do not answer",
-                                              text, close=not broken)
-        click.echo(f"issue: #{number}" if number else "issue: none needed")
-    if broken:
+    try:
+        result = links.check(found, cache_age=cache_age)
+        text = links.report(found, result)
+        click.echo(text)
+        if issue_label:
+            number = links.keep_issue(issue_label, text, close=not result.broken)
+            click.echo(f"issue: #{number}" if number else "issue: none needed")
+    except links.ToolError as err:
+        raise click.ClickException(str(err)) from err
+    if result.broken:
         sys.exit(1)
 
 
@@ -204,13 +208,19 @@ def check_links(issue_label: str | None) -> None:
 @click.option("--tag", required=True, help="The version tag, e.g. v1.0.0.")
 @click.option("--site-dir", type=click.Path(path_type=Path), default=ROOT / "site", show_default=True)
 def release(tag: str, site_dir: Path) -> None:
-    """Attach the built PDFs (handbook and worksheets, both languages) to the GitHub release."""
-    from scripts import github
-    files = sorted((site_dir / "pdf").glob("*.pdf")) + sorted((site_dir / "en" / "pdf").glob("*.pdf"))
-    if len(files) < 4:
-        raise click.ClickException(f"expected 4 PDFs under {site_dir}, found {len(files)}: run `make build`")
-    for name in github.Client().release_assets(tag, files):
-        click.echo(f"attached {name}")
+    """Attach the built PDFs and EPUBs (both languages) to the GitHub release of TAG (needs gh)."""
+    from scripts import links, pdf
+    config = pdf.load_config()
+    files = [site_dir / config["extra"]["strings"][lang][key] for lang in pdf.languages(config)
+             for key in ("pdf_url", "worksheets_pdf_url", "epub_url")]  # where the build writes them
+    missing = [str(path) for path in files if not path.is_file()]
+    if missing:
+        raise click.ClickException(f"not built: {', '.join(missing)}: run `make build` (with PDFs) first")
+    try:
+        for name in links.release(tag, files):
+            click.echo(f"attached {name}")
+    except links.ToolError as err:
+        raise click.ClickException(str(err)) from err
 
 
 @cli.command()

