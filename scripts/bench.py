@@ -28,14 +28,13 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from scripts import builder, checks, environment
+from scripts import builder, environment, project
 from scripts.environment import ROOT
 
 KB = 1000  # kilobytes as in the budgets (and as browsers' network panels count them)
 MB = 1000 * 1000
 BENCH_NODE = ROOT / "bench"
 RESULTS = ROOT / ".bench" / "results.json"
-PREFIX = {"de": "", "en": "en/"}
 # What a sandbox needs to build the site: the sources, the theme overrides and the hooks' modules.
 SANDBOX_ITEMS = ("mkdocs.yml", "docs", "overrides", "includes", "scripts", "checks")
 LIGHTHOUSE_CATEGORIES = {"performance": 95, "accessibility": 100, "best-practices": 95, "seo": 95}
@@ -217,11 +216,10 @@ def make_sandbox(dest: Path, factor: int = 1) -> Path:
 
 def plain_material(box: Path, site_url: str) -> None:
     """Turn the sandbox's mkdocs.yml into the plain Material configuration (PLAIN_MATERIAL) for site_url."""
-    from mkdocs.utils import yaml_load  # understands the !ENV tags of mkdocs.yml
     import yaml
 
     config_file = box / "mkdocs.yml"
-    config = yaml_load(config_file.read_text(encoding="utf-8"))
+    config = project.load_config(config_file)
     for key in PLAIN_MATERIAL["drop"]:
         config.pop(key, None)
     config["theme"] = dict(PLAIN_MATERIAL["theme"])
@@ -236,7 +234,6 @@ def plain_material(box: Path, site_url: str) -> None:
 
 def multiply(box: Path, factor: int) -> int:
     """Copy every page (both languages) factor-1 times next to itself and list the copies in the nav."""
-    from mkdocs.utils import yaml_load  # understands the !ENV tags of mkdocs.yml
     import yaml
 
     config_file = box / "mkdocs.yml"
@@ -244,7 +241,8 @@ def multiply(box: Path, factor: int) -> int:
     start = text.find("\nnav:\n")
     if start < 0:
         raise BenchError(f"{config_file}: no top-level `nav:` block to extend")
-    nav = yaml_load(text[start:])["nav"]
+    nav = project.load(box).config["nav"]
+    locales = project.load(box).locales
     docs = box / "docs"
     copies = 0
 
@@ -258,7 +256,7 @@ def multiply(box: Path, factor: int) -> int:
             out.append(item)
             for n in range(2, factor + 1):
                 name = f"{item[:-3]}-x{n}.md"
-                for lang in checks.LANGUAGES:
+                for lang in locales:
                     shutil.copy2(docs / lang / item, docs / lang / name)
                     copies += 1
                 out.append(name)
@@ -445,10 +443,10 @@ def preview(bench: Bench) -> list[Measurement]:
         page = context.new_page()
 
         def one(n: int) -> float:
-            lang = checks.LANGUAGES[n % len(checks.LANGUAGES)]
+            lang = project.load().locales[n % len(project.load().locales)]
             source = box / "docs" / lang / PREVIEW_PAGE
             original = source.read_text(encoding="utf-8")
-            page.goto(f"http://{address}/{PREFIX[lang]}{PREVIEW_PAGE[:-3]}/", wait_until="load")
+            page.goto(f"http://{address}/{project.load().prefix(lang)}{PREVIEW_PAGE[:-3]}/", wait_until="load")
             page.wait_for_timeout(500)  # the page's live-reload request is waiting
             marker = f"Messmarke{secrets.token_hex(4)}"
             reloads = log_file.read_text().count(RELOADED)
@@ -471,7 +469,7 @@ def preview(bench: Bench) -> list[Measurement]:
     return [Measurement("preview-served", "preview: edit rebuilt and served", "s", served),
             Measurement("preview", f"preview: edit of {PREVIEW_PAGE} visible in the browser", "s",
                         values, budget=2.0,
-                        details={"languages": [checks.LANGUAGES[n % len(checks.LANGUAGES)]
+                        details={"languages": [project.load().locales[n % len(project.load().locales)]
                                                for n in range(len(values))]})]
 
 # growth with the amount of content
@@ -480,7 +478,7 @@ def scaling(bench: Bench) -> list[Measurement]:
     out, medians = [], {}
     for factor in bench.scales:
         box = make_sandbox(bench.work / f"scale-{factor}", factor)
-        pages = sum(len(checks.pages(box / "docs", lang)) for lang in checks.LANGUAGES)
+        pages = sum(len(project.load(box).pages(lang)) for lang in project.load().locales)
         runs = bench.runs if factor < 16 else max(1, min(bench.runs, 3))
         values = bench._repeat(f"site build at {factor}x ({pages} pages)", lambda n: _timed(
             builder.build_html, box / f"site-{n}", quiet=True, root=box), runs)
@@ -501,18 +499,18 @@ def weight(bench: Bench) -> list[Measurement]:
     site = bench.site()
     out = []
     with webserver.SiteServer(site, port=bench.port) as server:
-        for lang in checks.LANGUAGES:
+        for lang in project.load().locales:
             context = bench.browser().new_context(viewport={"width": 375, "height": 812}, is_mobile=True,
                                                   has_touch=True)
             page = context.new_page()
             server.log.take()
-            page.goto(f"{server.url}{PREFIX[lang]}", wait_until="networkidle")
+            page.goto(f"{server.url}{project.load().prefix(lang)}", wait_until="networkidle")
             first = server.log.take()
             later, per_page = [], {}
-            for md in checks.pages(ROOT / "docs", lang):
+            for md in project.load().pages(lang):
                 if md == "index.md":
                     continue
-                page.goto(server.url + checks.page_url(md, PREFIX[lang]), wait_until="networkidle")
+                page.goto(server.url + project.page_url(md, project.load().prefix(lang)), wait_until="networkidle")
                 sent = sum(t.bytes for t in server.log.take())
                 per_page[md] = sent
                 later.append(sent / KB)
@@ -525,8 +523,8 @@ def weight(bench: Bench) -> list[Measurement]:
             out.append(Measurement(
                 f"next-page-{lang}", f"next page, warm cache ({lang}, each page)", "kB", later,
                 budget=30.0, judge="worst", details={"bytes_per_page": per_page, "heaviest": heaviest}))
-    for lang in checks.LANGUAGES:
-        index = site / PREFIX[lang] / "search" / "search_index.json"
+    for lang in project.load().locales:
+        index = site / project.load().prefix(lang) / "search" / "search_index.json"
         raw = index.read_bytes()
         out.append(Measurement(f"search-index-{lang}", f"search index ({lang}), gzip", "kB",
                                [len(gzip.compress(raw, 6)) / KB], details={"uncompressed_kB": len(raw) / KB}))
@@ -542,8 +540,8 @@ def lighthouse(bench: Bench) -> list[Measurement]:
     if node is None or browser is None:
         raise BenchError("Lighthouse needs node and Chromium: run `make setup`")
     site = bench.site()
-    pages = {f"home {lang}": PREFIX[lang] for lang in checks.LANGUAGES}
-    for lang in checks.LANGUAGES:
+    pages = {f"home {lang}": project.load().prefix(lang) for lang in project.load().locales}
+    for lang in project.load().locales:
         pages[f"largest page {lang}"] = _largest_page(site, lang)
     plain_port = free_port()
     plain = bench.plain_site(f"http://127.0.0.1:{plain_port}/")
@@ -677,8 +675,8 @@ def _wait_for_http(url: str, process: subprocess.Popen, log_file: Path, timeout:
 
 
 def _largest_page(site: Path, lang: str) -> str:
-    pages = [md for md in checks.pages(ROOT / "docs", lang) if md != "index.md"]
-    return max((checks.page_url(md, PREFIX[lang]) for md in pages),
+    pages = [md for md in project.load().pages(lang) if md != "index.md"]
+    return max((project.page_url(md, project.load().prefix(lang)) for md in pages),
                key=lambda url: (site / url / "index.html").stat().st_size)
 
 

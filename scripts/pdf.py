@@ -41,9 +41,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import yaml
 from bs4 import BeautifulSoup, Tag
 
+from scripts import project
 from scripts.checks import front_matter, page_url
 from scripts.environment import ROOT
 
@@ -67,46 +67,33 @@ class PdfError(RuntimeError):
     """A PDF could not be made as it should be; the message names the file."""
 
 
-# --- configuration -----------------------------------------------------------------------------
+# --- configuration (scripts/project.py reads mkdocs.yml and knows the languages) -------------------
 
-class _ConfigLoader(yaml.SafeLoader):
-    """mkdocs.yml with its !ENV tags (their default value is enough here)."""
-
-
-def _env_tag(loader, node):
-    if isinstance(node, yaml.SequenceNode):
-        values = loader.construct_sequence(node)
-        return os.environ.get(values[0], values[-1]) if values else None
-    return os.environ.get(loader.construct_scalar(node))
+load_config = project.load_config
 
 
-_ConfigLoader.add_constructor("!ENV", _env_tag)
-
-
-def load_config(path: Path = ROOT / "mkdocs.yml") -> dict:
-    with open(path, encoding="utf-8") as fh:
-        return yaml.load(fh, Loader=_ConfigLoader)
-
-
-def i18n_config(config: dict) -> dict:
-    for plugin in config["plugins"]:
-        if isinstance(plugin, dict) and "i18n" in plugin:
-            return plugin["i18n"]
-    raise PdfError("mkdocs.yml: no i18n plugin configured")
+def _languages(config: dict) -> tuple[project.Language, ...]:
+    return project.languages_of(config)
 
 
 def languages(config: dict) -> list[str]:
-    return [lang["locale"] for lang in i18n_config(config)["languages"] if lang.get("build", True)]
+    """The built languages, the default first."""
+    built = [lang for lang in _languages(config) if lang.build]
+    return [lang.locale for lang in sorted(built, key=lambda lang: not lang.default)]
 
 
 def default_language(config: dict) -> str:
-    return next(l["locale"] for l in i18n_config(config)["languages"] if l.get("default"))
+    return next(lang.locale for lang in _languages(config) if lang.default)
+
+
+def language_prefix(config: dict, lang: str) -> str:
+    return next(language.prefix for language in _languages(config) if language.locale == lang)
 
 
 def nav_parts(config: dict, lang: str) -> list[tuple[str, list[str]]]:
     """[(translated part title, [page paths])] in navigation order (every page of the site)."""
-    lang_cfg = next(l for l in i18n_config(config)["languages"] if l["locale"] == lang)
-    translations = lang_cfg.get("nav_translations") or {}
+    block = next(language.block for language in _languages(config) if language.locale == lang)
+    translations = block.get("nav_translations") or {}
     parts = []
     for entry in config["nav"]:
         if isinstance(entry, dict):
@@ -440,7 +427,7 @@ def _drop_self_links(article: Tag) -> None:
 def collect(site: Path, config: dict, lang: str, *, kind: str = "book", docs: Path = DOCS) -> list[Part]:
     """Read the built pages of one PDF in navigation order and prepare them for paper."""
     strings = config["extra"]["strings"][lang]
-    prefix = "" if lang == default_language(config) else f"{lang}/"
+    prefix = language_prefix(config, lang)
     parts = pdf_parts(config, lang, kind, docs)
     url_to_key = {page_url(p, prefix): _key(p) for _, paths in parts for p in paths}
     site_url = config["site_url"].rstrip("/") + "/"

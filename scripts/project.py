@@ -102,7 +102,7 @@ def _i18n_block(config: dict, where: Path) -> dict:
     raise ProjectError(f"{where}: no i18n plugin in `plugins:` (mkdocs-static-i18n lists the languages)")
 
 
-def _languages(config: dict, where: Path) -> tuple[Language, ...]:
+def languages_of(config: dict, where: Path = CONFIG_FILE) -> tuple[Language, ...]:
     out = []
     for entry in _i18n_block(config, where).get("languages") or []:
         locale = entry.get("locale")
@@ -195,4 +195,4 @@ def load(root: Path = ROOT) -> Project:
     """The project whose mkdocs.yml is in root (read once per process)."""
     config_file = Path(root) / "mkdocs.yml"
     config = load_config(config_file)
-    return Project(root=Path(root), config=config, languages=_languages(config, config_file))
+    return Project(root=Path(root), config=config, languages=languages_of(config, config_file))

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from scripts import builder, checks, environment, project, webserver
+from scripts import builder, environment, project, webserver
 from scripts.environment import ROOT
 
 # Deprecations show, here and in the builds the tests start (pytest.ini shows the tests' own): an end of
@@ -19,23 +19,24 @@ from scripts.environment import ROOT
 os.environ.setdefault("PYTHONWARNINGS", "default::DeprecationWarning")
 
 DOCS = ROOT / "docs"
-LANGS = checks.LANGUAGES
-PREFIX = {"de": "", "en": "en/"}
+PROJECT = project.load()
+LANGS = PROJECT.locales
+PREFIX = {lang: PROJECT.prefix(lang) for lang in LANGS}
 TEST_SITE_URL = "http://127.0.0.1:8000/"
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
 def page_paths() -> list[str]:
-    return checks.pages(DOCS, "de")
+    return PROJECT.pages(PROJECT.default.locale)
 
 
 def html_path(site: Path, lang: str, md_path: str) -> Path:
-    return site / checks.page_url(md_path, PREFIX[lang]) / "index.html"
+    return site / PROJECT.page_url(md_path, lang) / "index.html"
 
 
 def url_path(lang: str, md_path: str) -> str:
-    return "/" + checks.page_url(md_path, PREFIX[lang])
+    return "/" + PROJECT.page_url(md_path, lang)
 
 
 @pytest.fixture(scope="session")
