@@ -6,6 +6,7 @@ Used by the build (overrides/hooks/language_parity.py), by `handbook.py check`, 
 from __future__ import annotations
 
 import functools
+import os
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -407,6 +408,7 @@ def structure(docs: Path) -> list[Problem]:
     from scripts import html_policy  # imports this module, so imported here
 
     problems += html_policy.svg_files(docs)  # SVG files: drawing elements only
+    problems += guard.file_types(docs)  # only the types of files the site needs are published
     return problems + link_parity(docs) + link_targets(docs)
 
 
@@ -553,32 +555,52 @@ def _under(path: Path, base: Path) -> bool:
     return path.resolve().is_relative_to(base.resolve())
 
 
-def chosen_pages(docs: Path, paths: list[Path]) -> set[str]:
+def _located(path: Path) -> Path:
+    """Where a file lies, without following it if it is a link (a link's problem concerns the link)."""
+    return path.parent.resolve() / path.name
+
+
+class Selection(set):
+    """What `check PATHS` names: the pages (as `lessons/effort.md`, so `len()` counts pages) and the PATHS
+    themselves, resolved: only_pages() keeps the problems of every file under them, not only of pages."""
+
+    def __init__(self, chosen: set[str], paths: tuple[Path, ...]) -> None:
+        super().__init__(chosen)
+        self.paths = paths
+
+
+def chosen_pages(docs: Path, paths: list[Path]) -> Selection:
     """The pages (as `lessons/effort.md`) that PATHS name: a Markdown file in a language folder, or every
-    page under a folder. Raises ValueError for a path outside docs/ or one that does not exist."""
+    page under a folder; and the PATHS themselves (under docs/, includes/ or overrides/). Raises
+    ValueError for a path elsewhere or one that does not exist."""
     chosen: set[str] = set()
+    allowed = [docs, docs.parent / "includes", docs.parent / "overrides"]
     for path in paths:
-        if not path.exists():
+        if not os.path.lexists(path):
             raise ValueError(f"{path}: no such file or folder")
-        if not _under(path, docs):
-            raise ValueError(f"{path}: outside {rel(docs)}/; name pages under {rel(docs)}/de/ or "
-                             f"{rel(docs)}/en/ (or no paths at all, to check everything)")
+        if not any(_located(path).is_relative_to(base.resolve()) for base in allowed):
+            raise ValueError(f"{path}: outside {rel(docs)}/, includes/ and overrides/; name files or folders "
+                             f"there, such as {rel(docs)}/de/ (or no paths at all, to check everything)")
         for lang in LANGUAGES:
             base = docs.resolve() / lang
-            if path.resolve() == docs.resolve():
+            if _located(path) == docs.resolve():
                 chosen.update(pages(docs, lang))
-            elif path.resolve().is_relative_to(base):
-                if path.is_dir():
+            elif _located(path).is_relative_to(base):
+                if path.is_dir() and not path.is_symlink():
                     chosen.update(p.relative_to(base).as_posix() for p in path.resolve().rglob("*.md"))
                 elif path.suffix == ".md":
-                    chosen.add(path.resolve().relative_to(base).as_posix())
-    return chosen
+                    chosen.add(_located(path).relative_to(base).as_posix())
+    return Selection(chosen, tuple(_located(path) for path in paths))
 
 
 def only_pages(problems: list[Problem], docs: Path, chosen: set[str]) -> list[Problem]:
-    """The problems that concern the chosen pages (in either language: a page and its twin go together)."""
+    """The problems that concern what `check PATHS` named: every file under one of the PATHS (a folder
+    selects everything under it: SVGs, snippets, links, assets, not only pages), and the chosen pages in
+    either language (a page and its twin go together)."""
     wanted = {(docs / lang / page).resolve() for lang in LANGUAGES for page in chosen}
-    return [p for p in problems if p.path.resolve() in wanted]
+    named = getattr(chosen, "paths", ())
+    return [p for p in problems
+            if p.path.resolve() in wanted or any(_located(p.path).is_relative_to(path) for path in named)]
 
 
 def page_in_docs(docs: Path, page: str) -> str:

@@ -14,9 +14,13 @@ before MkDocs reads a single page):
   and column) and files over the size limits, because reading them later would fail with a traceback or
   take minutes. `structure()` stops after this walk when it finds anything, so no other check reads a
   file through a link.
-- pages(): per Markdown file, the nesting depth of lists, quotes and admonitions and the number of
-  headings (both measured on the Markdown text, before anything is rendered), and the front matter
-  schema (scripts/frontmatter.py).
+- file_types(): only the kinds of files the site needs are published from docs/ (DOCS_FILE_TYPES). MkDocs
+  copies every other file into site/ as it is, and an `.html`, `.xhtml` or `.xml` file with a script runs
+  on the site's origin. Run after tree() and not blocking: it reads no file.
+- pages(): per Markdown file, the nesting depth of lists, quotes and admonitions, of emphasis markers
+  and of HTML block elements, the number of headings (all measured on the Markdown text, before anything
+  is rendered), the page title (no '<' or '>', which the theme's `striptags` would turn into markup in
+  <head>), and the front matter schema (scripts/frontmatter.py).
 - check_pdf_size(): the size of each finished PDF (called by scripts/pdf.py `job`).
 
 The limits are constants below, each with the figure measured in the handbook when it was set (make them
@@ -25,6 +29,7 @@ larger with a reason, not to let one page through).
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import stat
@@ -54,11 +59,26 @@ MAX_SVG_BYTES = 500_000
 # Nesting of lists, quotes and admonitions: 8 levels [3]. Python-Markdown recurses once per level and
 # fails with a RecursionError near 300; a reader loses the thread long before 8.
 MAX_NESTING = 8
+# Emphasis markers (`*`, `_`, `~`, `=`, `^`) in a row: 12 [2; `***bold italic***` is 3], and emphasis opened
+# inside emphasis in one paragraph: 12 levels [1]. Python-Markdown's inline patterns recurse once per
+# level: 3000 `*` around a word, or 1000 nested `*a `, failed with a RecursionError.
+MAX_EMPHASIS_RUN = 12
+MAX_EMPHASIS_NESTING = 12
+# HTML block elements (`<div>`, `<details>`, …) open inside each other: 20 levels [1]. `<div markdown="1">`
+# renders its content as Markdown, recursively: 1000 nested ones failed with a RecursionError.
+MAX_HTML_NESTING = 20
 # Headings per page: 150 [29, the glossary]. Each one is an entry in the table of contents and the search
 # index: 10,000 headings took 39 s to build.
 MAX_HEADINGS = 150
 # A finished PDF: 30 MB [0.58 MB, the German handbook]. Guards the download and the build's memory.
 MAX_PDF_BYTES = 30_000_000
+
+
+# The kinds of files published from docs/ (exact, lower-case suffixes): pages, drawings, style sheets,
+# the site's script, fonts and pictures; plus the fonts' licence files. Add a type here with a reason:
+# anything a browser might run as a document (.html, .xhtml, .xml, .svgz, …) would run on the site's origin.
+DOCS_FILE_TYPES = (".md", ".svg", ".css", ".js", ".woff2", ".png", ".jpg", ".jpeg", ".webp")
+DOCS_FILE_NAMES = ("LICENSE", "LICENSE.txt", "OFL.txt")
 
 
 class FileProblem(Problem):
@@ -124,6 +144,30 @@ def _walk(top: Path, docs: bool) -> list[Problem]:
                 problems.append(FileProblem(path, 0, "is not a plain file (a device, pipe or socket); "
                                                      "remove it"))
     return problems
+
+
+def file_types(docs: Path) -> list[Problem]:
+    """Every plain file under docs/ is of a type in DOCS_FILE_TYPES (or a licence file): MkDocs publishes
+    whatever lies there, so an `evil.html` with a script would run on the site's origin."""
+    problems: list[Problem] = []
+    for folder, subfolders, files in os.walk(docs):  # does not follow links (tree() refuses them anyway)
+        subfolders.sort()
+        for name in sorted(files):
+            path = Path(folder) / name
+            if stat.S_ISREG(os.lstat(path).st_mode) and not allowed_in_docs(name):
+                kind = f"a {path.suffix} file" if path.suffix else "a file without a type"
+                problems.append(FileProblem(path, 0, f"is {kind}, which the site does not publish: only "
+                                            f"{', '.join(DOCS_FILE_TYPES)} files and files named "
+                                            f"{', '.join(DOCS_FILE_NAMES)} may lie under docs/ (the list is "
+                                            "DOCS_FILE_TYPES in scripts/guard.py); remove it, or convert it "
+                                            "to one of these types"))
+    return problems
+
+
+def allowed_in_docs(name: str) -> bool:
+    """Whether a file of this name may be published (the suffix compared exactly: `.SVG` would escape the
+    SVG rules, which look for `*.svg`)."""
+    return name in DOCS_FILE_NAMES or Path(name).suffix in DOCS_FILE_TYPES
 
 
 def _link(path: Path) -> Problem:
@@ -206,8 +250,75 @@ def heading_count(text: str) -> int:
     return len(headings(text)) + setext
 
 
+EMPHASIS_RUN = re.compile(rf"[*_~=^]{{{MAX_EMPHASIS_RUN + 1},}}")
+# `[^1]` (a footnote) and `*[HTML]: …` (an abbreviation) are not emphasis.
+EMPHASIS_OPENER = re.compile(r"(?<![\w*_~=^\[])[*_~=^]+(?=[^\s*_~=^\[])|(?<![\w*_~=^\[])[*_~=^]+(?=\[(?!\^))")
+ABBREVIATION = re.compile(r"^\*\[[^\]]+\]:")
+EMPHASIS_CLOSER = re.compile(r"(?<=[^\s*_~=^])[*_~=^]+(?![\w*_~=^])")
+HTML_BLOCK_TAGS = ("address|article|aside|blockquote|details|dialog|div|dl|fieldset|figcaption|figure|footer|"
+                   "form|header|hgroup|main|nav|ol|section|summary|table|ul")
+HTML_BLOCK_TAG = re.compile(rf"<(/?)\s*(?:{HTML_BLOCK_TAGS})\b[^>]*?(/?)>", re.IGNORECASE)
+
+
+def emphasis_problem(path: Path, text: str) -> Problem | None:
+    """The first line with a run of emphasis markers over MAX_EMPHASIS_RUN, or where emphasis is opened
+    inside emphasis more than MAX_EMPHASIS_NESTING times in one paragraph. An opener is a run of markers
+    not preceded by a letter and followed by text, a closer the reverse (`snake_case` is neither)."""
+    depth = 0
+    for number, line in body_lines(text):
+        if not line.strip():
+            depth = 0  # a paragraph ends: emphasis does not cross it
+            continue
+        if THEMATIC_BREAK.match(line) or SETEXT_UNDERLINE.match(line) or ABBREVIATION.match(line):
+            continue
+        if run := EMPHASIS_RUN.search(line):
+            return Problem(path, number, f"{len(run.group(0))} emphasis markers in a row ('{run.group(0)[:5]}...'); "
+                                         f"at most {MAX_EMPHASIS_RUN} are allowed: write the text without them")
+        events = sorted([(m.start(), 1) for m in EMPHASIS_OPENER.finditer(line)]
+                        + [(m.start(), -1) for m in EMPHASIS_CLOSER.finditer(line)])
+        for _, step in events:
+            depth = max(depth + step, 0)
+            if depth > MAX_EMPHASIS_NESTING:
+                return Problem(path, number, f"emphasis opened inside emphasis more than {MAX_EMPHASIS_NESTING} "
+                                             "times in one paragraph (`*`, `_`, `~`, `=`, `^`); "
+                                             "write the text with less emphasis")
+    return None
+
+
+def html_nesting_problem(path: Path, text: str) -> Problem | None:
+    """The first line where HTML block elements (`<div>`, `<details>`, …) open more than MAX_HTML_NESTING
+    levels deep, counting opening and closing tags over the whole page."""
+    depth = 0
+    for number, line in body_lines(text):
+        for tag in HTML_BLOCK_TAG.finditer(line):
+            if tag.group(2):
+                continue  # <div/>: opens nothing
+            depth = max(depth - 1, 0) if tag.group(1) else depth + 1
+            if depth > MAX_HTML_NESTING:
+                return Problem(path, number, f"HTML block elements (<div>, <details>, …) nested more than "
+                                             f"{MAX_HTML_NESTING} levels deep; flatten the markup or write "
+                                             "it in Markdown")
+    return None
+
+
+def title_problem(path: Path, text: str) -> Problem | None:
+    """The page title (its first `# ` heading, entities decoded) holds no '<' or '>': the theme prints it
+    into <title> through Jinja's `striptags`, which decodes `&lt;` back into '<', so
+    `# A &lt;/title&gt;&lt;meta http-equiv=refresh …&gt;` would write a working element into <head>."""
+    title = next((h for h in headings(text) if h.level == 1), None)
+    if title is None:
+        return None
+    decoded = html.unescape(title.text)
+    for char in "<>":
+        if char in decoded:
+            return Problem(path, title.line, f"page title contains '{char}' (also written as an entity such "
+                                             f"as &lt; or &gt;): the theme prints the title into the page's "
+                                             "<head>, where it could become markup; write it in words")
+    return None
+
+
 def page_limits(path: Path, text: str) -> list[Problem]:
-    """Nesting depth and number of headings of one Markdown file, measured before it is rendered."""
+    """Nesting depths, number of headings and the title of one Markdown file, measured before it is rendered."""
     problems = []
     for number, line in body_lines(text):
         depth = nesting_depth(line)
@@ -216,6 +327,8 @@ def page_limits(path: Path, text: str) -> list[Problem]:
                                                   f"blocks); at most {MAX_NESTING} are allowed: flatten the "
                                                   "list or split it"))
             break  # the lines below are usually just as deep
+    problems += [p for p in (emphasis_problem(path, text), html_nesting_problem(path, text),
+                             title_problem(path, text)) if p]
     count = heading_count(text)
     if count > MAX_HEADINGS:
         problems.append(Problem(path, 1, f"has {count} headings, more than the {MAX_HEADINGS} allowed on "

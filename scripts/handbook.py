@@ -129,7 +129,7 @@ def check(paths: tuple[Path, ...]) -> None:
         raise click.ClickException(str(err)) from err
     if chosen is not None:
         problems = checks.only_pages(problems, docs, chosen)
-        click.echo(f"check: {len(chosen)} page(s) and their twins", err=True)
+        click.echo(f"check: every file under the given paths, and {len(chosen)} page(s) with their twins", err=True)
     for problem in problems:
         click.echo(str(problem), err=True)
     import datetime

@@ -44,7 +44,7 @@ import nh3
 import tinyhtml5
 from lxml import etree
 
-from scripts.checks import LANGUAGES, Problem, page_url, pages, split_front_matter
+from scripts.checks import LANGUAGES, Problem, headings, page_url, pages, split_front_matter
 
 # --- the allowlist of rendered pages -----------------------------------------------------------------
 
@@ -298,18 +298,98 @@ def article(page_html: str) -> str | None:
 
 
 def check_page(page_html: str, source: Path | None, where: str) -> list[Problem]:
-    """The problems of one built page, reported on its Markdown source (or on `where` if it has none)."""
+    """The problems of one built page, reported on its Markdown source (or on `where` if it has none):
+    its <head> against what the theme writes there, its article against the allowlist."""
     content = article(page_html)
     path = source if source is not None else Path(where)
     if content is None:
         return [Problem(path, 1, f"built page {where} has no <article class=\"md-content__inner\">: "
                                  "the theme changed; update scripts/html_policy.py")]
-    found = findings(content)
-    if not found:
+    in_head, found = head_findings(page_html), findings(content)
+    if not in_head and not found:
         return []
     text = source.read_text(encoding="utf-8") if source is not None and source.is_file() else ""
-    return [Problem(path, source_line(text, f) if text else 1,
-                    f"{f.markup()} in the built page {where}: {explain(f)}") for f in found]
+    problems = [Problem(path, title_line(text), f"{markup} in the <head> of the built page {where}: the theme "
+                        "writes only meta, link, title and its own scripts there; this came from the page title "
+                        "(write it without '<' and '>') or a template (see HEAD_* in scripts/html_policy.py)")
+                for markup in in_head]
+    return problems + [Problem(path, source_line(text, f) if text else 1,
+                               f"{f.markup()} in the built page {where}: {explain(f)}") for f in found]
+
+
+# --- the page's <head> ------------------------------------------------------------------------------------
+# Material prints `{{ page.title | striptags }}` into <title>, and striptags decodes entities: a title
+# `&lt;/title&gt;&lt;meta http-equiv="refresh" …&gt;` becomes a working element in <head>. scripts/guard.py
+# refuses such titles in the source; this is the second line: everything before the theme's <body> is
+# parsed as the browser parses it, and each element must be one the theme writes (the allowlist below).
+
+HEAD_META = ({"charset"}, {"name", "content"}, {"property", "content"}, {"http-equiv", "content"})
+HEAD_HTTP_EQUIV = {"content-security-policy"}  # overrides/hooks/csp.py
+HEAD_LINK_RELS = {"stylesheet", "icon", "canonical", "prev", "next", "alternate", "preload"}
+HEAD_LINK_ATTRIBUTES = {"rel", "href", "hreflang", "as", "type", "crossorigin", "sizes", "media", "title"}
+HEAD_LINK_LOCAL = {"stylesheet", "icon", "preload"}  # fetched by the browser: this site's files only
+HEAD_SCRIPT_ATTRIBUTES = {"src", "defer", "async"}
+# The theme's inline scripts in <head> (Material's base.html), by their start; overrides/hooks/csp.py
+# checks each inline script's full text against the theme's templates and hashes it.
+HEAD_INLINE_SCRIPTS = ("__md_scope=new URL(",)
+HTML_ATTRIBUTES = {"lang", "class", "dir"}
+
+
+def _head_element_ok(tag: str, attributes: dict[str, str], text: str) -> bool:
+    names = set(attributes)
+    if tag == "meta":
+        return names in HEAD_META and ("http-equiv" not in names
+                                       or attributes["http-equiv"].lower() in HEAD_HTTP_EQUIV)
+    if tag == "link":
+        rel = attributes.get("rel", "").lower()
+        return (rel in HEAD_LINK_RELS and "href" in names and names <= HEAD_LINK_ATTRIBUTES
+                and not (rel in HEAD_LINK_LOCAL and _is_external(attributes["href"])))
+    if tag == "title":
+        return not names
+    if tag == "script":
+        if "src" in names:
+            return names <= HEAD_SCRIPT_ATTRIBUTES and not _is_external(attributes["src"])
+        return not names and text.strip().startswith(HEAD_INLINE_SCRIPTS)
+    return False
+
+
+def head_findings(page_html: str) -> list[str]:
+    """The elements in a built page's <head> that the theme does not write there, as markup to show.
+
+    The head is the text up to the theme's <body>: the last `<body` before the article (the title can
+    write a `<body` of its own into <head>, only before the theme's). Text or an element that does not
+    belong in a head makes the parser start the body early, so the theme's own elements after it land
+    in the body of this text: every element of it is held against the same allowlist, in order."""
+    end = page_html.rfind("<body", 0, max(page_html.find(ARTICLE), 0))
+    root = tinyhtml5.parse(page_html[:end] if end > 0 else page_html)
+    found, titles = [], 0
+    if any(_attribute_name(k) not in HTML_ATTRIBUTES for k in root.attrib):
+        found.append(_shown(root))
+    for element in root.iter():
+        if not isinstance(element.tag, str) or element is root:
+            continue
+        ns, tag = _local(element.tag)
+        if ns == "html" and tag in ("head", "body"):
+            if element.attrib:  # `<body onload=…>` written into the head merges into the body
+                found.append(_shown(element))
+            continue
+        attributes = {_attribute_name(k): v for k, v in element.attrib.items()}
+        titles += tag == "title"
+        if ns != "html" or not _head_element_ok(tag, attributes, element.text or "") or \
+                (tag == "title" and titles > 1):
+            found.append(_shown(element))
+    return list(dict.fromkeys(found))
+
+
+def _shown(element) -> str:
+    attributes = " ".join(f'{_attribute_name(k)}="{v if len(v) <= 60 else v[:57] + "..."}"'
+                          for k, v in element.attrib.items())
+    return f"<{_local(element.tag)[1]}{' ' + attributes if attributes else ''}>"
+
+
+def title_line(source: str) -> int:
+    """The line of the page's title (its first `# ` heading) in the Markdown, else 1."""
+    return next((h.line for h in headings(source) if h.level == 1), 1)
 
 
 def source_of(site_dir: Path, page: Path, docs: Path) -> Path | None:

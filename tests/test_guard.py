@@ -282,3 +282,121 @@ def test_what_the_templates_print_unescaped_is_refused_or_plain_text():
     for key in printed:
         spec = frontmatter.SCHEMA.get(key)
         assert spec is None or spec.kind in ("text", "bool", "hash"), key
+
+
+# --- file types under docs/ -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", ["evil.html", "evil.xhtml", "evil.htm", "evil.shtml", "evil.xml", "evil.svgz",
+                                  "evil.php", "evil.swf", "evil.SVG", "notes.txt", "README"])
+def test_a_file_type_the_site_does_not_need_is_refused(repo, name):
+    """MkDocs copies every file under docs/ into site/: `evil.html` with a script would run on the site's
+    origin, and `evil.SVG` would escape the SVG rules (which look for `*.svg`)."""
+    (repo / "docs" / "assets" / name).write_text("<script>alert(document.cookie)</script>", encoding="utf-8")
+    kind = f"a {Path(name).suffix} file" if Path(name).suffix else "a file without a type"
+    found = assert_reported(repo, f"docs/assets/{name}: is {kind}, which the site does not publish: only .md, "
+                                  ".svg, .css, .js, .woff2, .png, .jpg, .jpeg, .webp files and files named "
+                                  "LICENSE, LICENSE.txt, OFL.txt may lie under docs/ (the list is DOCS_FILE_TYPES "
+                                  "in scripts/guard.py)")
+    assert len(found) == 1, found
+
+
+def test_licence_files_and_the_listed_types_are_published(repo):
+    for name in ("LICENSE", "LICENSE.txt", "OFL.txt", "a.css", "a.js", "a.woff2", "a.png", "a.jpg", "a.jpeg", "a.webp"):
+        (repo / "docs" / "assets" / name).write_bytes(b"x")
+    assert reported(repo) == []
+    assert guard.file_types(ROOT / "docs") == []
+
+
+# --- emphasis, HTML nesting and the page title ------------------------------------------------------------
+
+@pytest.mark.parametrize(("body", "wanted"), [
+    ("*" * 3000 + "x" + "*" * 3000, "3: 3000 emphasis markers in a row ('*****...'); at most 12 are allowed"),
+    ("_*" * 7 + "x" + "*_" * 7, "3: 14 emphasis markers in a row"),
+    ("*a " * 1000 + "x" + " a*" * 1000, "3: emphasis opened inside emphasis more than 12 times in one paragraph"),
+    ("*a\n" * 13 + "x", "15: emphasis opened inside emphasis more than 12 times"),  # a paragraph's 13th line
+    ('<div markdown="1">\n' * 1500 + "x\n" + "</div>\n" * 1500,
+     "23: HTML block elements (<div>, <details>, …) nested more than 20 levels deep"),
+    ("<details><summary>x</summary>" * 21, "3: HTML block elements"),
+])
+def test_emphasis_and_html_too_deep_for_the_renderer_are_refused_before_rendering(body, wanted):
+    """The first three and the fifth made Python-Markdown fail with a RecursionError (thousands of lines
+    of traceback); now one line names the file and the line."""
+    problems = [str(p) for p in guard.page_limits(Path("page.md"), "# T { #t }\n\n" + body + "\n")]
+    assert len(problems) == 1 and problems[0].startswith(f"page.md:{wanted}"), problems
+
+
+@pytest.mark.parametrize("body", [
+    "a *b* c **d** ***e*** ~~f~~ ==g== ^^h^^ snake_case_name 2^10^ a == b, `*****************`",
+    "*[HTML]: Hypertext\n" * 20, "Text[^1] " * 20 + "\n\n[^1]: Note", "* * * * * * * * * * * * * * * *",
+    "Title\n" + "=" * 40, "<div>\n" * 20 + "</div>\n" * 20 + "<div>\n" * 20,
+])
+def test_ordinary_emphasis_and_html_pass(body):
+    assert guard.page_limits(Path("page.md"), "# T { #t }\n\n" + body + "\n") == []
+
+
+@pytest.mark.parametrize(("title", "char"), [
+    ('So nutzen Sie &lt;/title&gt;&lt;meta http-equiv="refresh" content="0;url=https://attacker.example/"&gt;',
+     "<"),
+    ("Eins &#62; zwei", ">"), ("The `<details>` element", "<"), ("A &#x3C;b&#x3E;", "<"),
+])
+def test_a_page_title_with_angle_brackets_is_refused(title, char):
+    """Material prints `{{ page.title | striptags }}` into <title>; striptags decodes `&lt;` to '<'."""
+    problems = [str(p) for p in guard.page_limits(Path("page.md"), f"---\ndescription: x\n---\n\n# {title} {{ #t }}\n")]
+    assert problems == [f"page.md:5: page title contains '{char}' (also written as an entity such as &lt; or "
+                        "&gt;): the theme prints the title into the page's <head>, where it could become markup; "
+                        "write it in words"]
+
+
+def test_a_title_with_ampersand_or_a_later_heading_with_brackets_passes():
+    text = "# Kinder &amp; Jugend { #t }\n\nText.\n\n## a &lt; b { #s }\n\nText.\n"
+    assert guard.page_limits(Path("page.md"), text) == []
+
+
+def test_a_recursion_error_in_the_renderer_names_the_page(tmp_path, monkeypatch):
+    """Whatever nesting the guard does not know still ends in one line naming the page, not a traceback:
+    the hook wraps MkDocs' Page.render."""
+    import importlib.util
+
+    from mkdocs.exceptions import PluginError
+    monkeypatch.syspath_prepend(str(ROOT / "overrides" / "hooks"))
+    spec = importlib.util.spec_from_file_location("html_policy_hook", ROOT / "overrides" / "hooks" / "html_policy.py")
+    hook = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(hook)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "docs" / "de").mkdir(parents=True)
+
+    class Page:
+        file = type("File", (), {"abs_src_path": str(tmp_path / "docs" / "de" / "deep.md")})()
+
+        def render(self, config, files):
+            def down(n):
+                return down(n + 1)
+            return down(0)
+
+    page = hook.on_pre_page(Page(), config=None, files=None)
+    with pytest.raises(PluginError, match=r"^docs/de/deep\.md: the page is nested too deeply for the Markdown "
+                                          r"renderer .*; flatten it or split it into several pages$"):
+        page.render(None, None)
+
+
+def test_the_build_refuses_a_hostile_title_deep_emphasis_and_an_html_file_without_a_traceback(tmp_path):
+    """`mkdocs build --strict` passed a title that wrote a meta refresh into <head>, copied docs/assets/
+    evil.html into site/, and printed a 2,000-line traceback for deep emphasis; now one list names all three."""
+    box = make_sandbox(tmp_path)
+    page = box / "docs" / "de" / "start" / "how-to-use.md"
+    text = page.read_text(encoding="utf-8")
+    title = next(h for h in checks.headings(text) if h.level == 1)
+    lines = text.splitlines()
+    hostile = '&lt;/title&gt;&lt;meta http-equiv="refresh" content="0;url=https://attacker.example/"&gt;'
+    lines[title.line - 1] = lines[title.line - 1].replace("# ", f"# So nutzen Sie {hostile} ", 1)
+    lines.append("\n" + "*" * 3000 + "x" + "*" * 3000)
+    page.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (box / "docs" / "assets" / "evil.html").write_text("<script>alert(document.cookie)</script>", encoding="utf-8")
+    result = build_sandbox(box)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert f"docs/de/start/how-to-use.md:{title.line}: page title contains '<'" in output, output[-3000:]
+    assert f"docs/de/start/how-to-use.md:{len(lines) + 1}: 3000 emphasis markers in a row" in output, output[-3000:]
+    assert "docs/assets/evil.html: is a .html file, which the site does not publish" in output, output[-3000:]
+    assert "Traceback" not in output and len(output.splitlines()) < 40, output[-3000:]
+    assert not (box / "site" / "assets" / "evil.html").exists()

@@ -10,11 +10,13 @@ through a real build. tests/fixtures/svg-<case>/ holds a hostile assets/goal-de.
 from __future__ import annotations
 
 import functools
+import html
 from pathlib import Path
 
 import markdown
 import pytest
 from conftest import DOCS, ROOT, build_sandbox, make_sandbox
+from test_checks import case_problems
 
 from scripts import checks, html_policy
 from scripts.pdf import load_config
@@ -70,7 +72,7 @@ def test_hostile_markup_is_refused_naming_file_line_and_markup(case):
 def test_the_fast_line_check_misses_what_the_allowlist_catches():
     """Why the allowlist is the authority: most hostile cases pass the Markdown-line rules unnoticed."""
     missed = [case for case in HTML_CASES if lines_of(FIXTURES / case / "expected-html.txt")
-              and not checks.structure(FIXTURES / case)]
+              and not case_problems(checks.structure(FIXTURES / case))]
     assert len(missed) >= 8, missed
 
 
@@ -127,3 +129,76 @@ def test_a_hostile_page_stops_the_real_build_naming_file_and_line(tmp_path):
     assert f'docs/de/start/how-to-use.md:{line}: <details ontoggle="alert(1)">' in result.stderr, result.stderr[-2000:]
     assert "event handler" in result.stderr
     assert not (box / "site" / "start" / "how-to-use" / "index.html").exists()
+
+
+# --- the page's <head> ------------------------------------------------------------------------------------
+
+THEME_HEAD = """<!doctype html>
+<html lang="de" class="no-js">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'self'">
+<meta name="viewport" content="width=device-width,initial-scale=1">
+<link rel="canonical" href="https://example.org/handbuch/">
+<link rel="icon" href="assets/images/favicon.svg">
+<title>TITLE - Handbuch</title>
+<link rel="stylesheet" href="assets/stylesheets/main.css">
+<link rel="preload" href="assets/fonts/a.woff2" as="font" type="font/woff2" crossorigin>
+<script>__md_scope=new URL(".",location)</script>
+<meta property="og:title" content="Handbuch">
+</head>
+<body dir="ltr"><header>HEADER</header>
+<article class="md-content__inner md-typeset"><h1 id="t">Title</h1></article>
+<script src="assets/javascripts/bundle.js"></script>
+</body></html>"""
+
+
+def head_of(title: str) -> str:
+    """A built page as Material writes it, with `title` where `{{ page.title | striptags }}` goes (the
+    header prints the title as MkDocs gives it, with its entities)."""
+    return THEME_HEAD.replace("TITLE", title).replace("HEADER", html.escape(title))
+
+
+@pytest.mark.parametrize(("title", "refused"), [
+    ('So nutzen Sie </title><meta http-equiv="refresh" content="0;url=https://attacker.example/">',
+     ['<meta http-equiv="refresh" content="0;url=https://attacker.example/">']),
+    ("x</title><title>y", ["<title>"]),
+    ("x</title><script>alert(1)</script>", ["<script>"]),
+    ('x</title><base href="https://attacker.example/">', ['<base href="https://attacker.example/">']),
+    ('x</title><link rel="stylesheet" href="https://attacker.example/a.css">',
+     ['<link rel="stylesheet" href="https://attacker.example/a.css">']),
+    ('x</title><script src="//attacker.example/a.js"></script>', ['<script src="//attacker.example/a.js">']),
+    ('x</title></head><body onload="alert(1)"><div>', ['<body onload="alert(1)">', "<div>"]),
+    ("x</title><svg onload=alert(1)>", ['<svg onload="alert(1)">']),
+    ('x</title><html onclick="alert(1)">', ['<html lang="de" class="no-js" onclick="alert(1)">']),
+])
+def test_an_element_the_theme_does_not_write_into_head_is_refused(title, refused):
+    """Material prints the title through `striptags`, which decodes `&lt;`: whatever the title smuggles
+    into <head> (or pushes out of it) is named, reported on the page's title line."""
+    found = html_policy.head_findings(head_of(title))
+    assert found[:len(refused)] == refused, found  # after an <svg>, the theme's elements are drawing content too
+    source = FIXTURES / "good" / "de" / "page.md"
+    problems = [str(p) for p in html_policy.check_page(head_of(title), source, "page/index.html")]
+    assert problems[0].endswith(f"{refused[0]} in the <head> of the built page page/index.html: the theme writes "
+                                "only meta, link, title and its own scripts there; this came from the page title "
+                                "(write it without '<' and '>') or a template (see HEAD_* in scripts/html_policy.py)")
+    assert problems[0].split("fixtures/")[-1].startswith("good/de/page.md:5: "), problems
+
+
+def test_what_the_theme_writes_into_head_passes():
+    assert html_policy.head_findings(head_of("Ziele &amp; Wege")) == []
+
+
+def test_a_template_that_writes_a_meta_refresh_stops_the_real_build(tmp_path):
+    """The second line of defence in a real build: overrides/ is changed by pull request too."""
+    box = make_sandbox(tmp_path)
+    template = box / "overrides" / "main.html"
+    template.write_text(template.read_text(encoding="utf-8").replace(
+        "{{ super() }}", '{{ super() }}<meta http-equiv="refresh" content="0;url=https://attacker.example/">', 1),
+        encoding="utf-8")
+    result = build_sandbox(box)
+    assert result.returncode != 0
+    assert '<meta http-equiv="refresh" content="0;url=https://attacker.example/"> in the <head> of the built page' \
+        in result.stderr, result.stderr[-2000:]
+    assert "Traceback" not in result.stderr
+    assert not (box / "site" / "index.html").exists()

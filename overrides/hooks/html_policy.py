@@ -1,4 +1,5 @@
-"""Refuse a page whose rendered article holds markup outside the allowlist (scripts/html_policy.py).
+"""Refuse a page whose rendered article or <head> holds markup outside the allowlists (scripts/html_policy.py),
+and name a page too deeply nested for the Markdown renderer instead of printing a RecursionError.
 
 This hook is the one place the check runs during a build: `mkdocs build`, the live preview
 (`mkdocs serve`) and `handbook.py build` (which runs `mkdocs build`) all pass through it, and a page
@@ -15,6 +16,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
 from scripts import html_policy
+from scripts.checks import rel
 
 
 def _refuse(problems) -> None:
@@ -22,6 +24,26 @@ def _refuse(problems) -> None:
         listing = "\n".join(f"  {p}" for p in problems)
         raise PluginError("markup that is not allowed in the handbook's pages (see the allowlist in "
                           f"scripts/html_policy.py):\n{listing}")
+
+
+def on_pre_page(page, config, files):
+    """Name the page when its Markdown is too deep for the renderer: Python-Markdown recurses once per
+    level of nesting, and MkDocs would print a RecursionError with thousands of lines of traceback.
+    scripts/guard.py refuses the known cases (lists, quotes, emphasis, HTML blocks) before the build;
+    this catches any other, at the one place MkDocs renders a page (`Page.render`, called right after
+    this event in mkdocs.commands.build._populate_page)."""
+    render = page.render
+
+    def render_or_refuse(*args, **kwargs):
+        try:
+            return render(*args, **kwargs)
+        except RecursionError:
+            raise PluginError(f"{rel(Path(page.file.abs_src_path))}: the page is nested too deeply for the "
+                              "Markdown renderer (lists, quotes, emphasis or HTML inside each other); "
+                              "flatten it or split it into several pages") from None
+
+    page.render = render_or_refuse
+    return page
 
 
 @event_priority(-100)  # after every other hook has changed the page
