@@ -76,6 +76,21 @@ def test_clause_heuristic(lang, sentence, clauses):
     assert easy_language.clause_count(sentence, lang) == clauses
 
 
+@pytest.mark.parametrize(("lang", "sentence", "found"), [
+    ("en", "On a phone the menu is hidden at first.", "is hidden"),  # irregular participle in -en
+    ("en", "The page was read by many people.", "was read"),
+    ("en", "The course is run by a welfare organisation.", "is run"),
+    ("en", "The handbook is written by the team.", "is written"),
+    ("en", "The menu is open now.", None),  # adjective, no participle
+    ("en", "The handbook is often ready.", None),
+    ("en", "The menu is on the left.", None),
+    ("de", "Das Handbuch wird vom Team geschrieben.", "wird … geschrieben"),
+    ("de", "Das Menü öffnet sich.", None),
+])
+def test_passive_heuristic(lang, sentence, found):
+    assert easy_language.passive(sentence, lang) == found
+
+
 def test_sentences_do_not_end_at_abbreviations_or_list_numbers():
     assert easy_language.sentences("Das ist z. B. ein Satz. Und das ist gut.") == ["Das ist z. B. ein Satz.",
                                                                                    "Und das ist gut."]
