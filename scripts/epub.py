@@ -9,7 +9,9 @@ chapters. Output per language (paths from mkdocs.yml extra.strings epub_url):
 What is inside (checked by epubcheck in tests/test_epub.py):
 - `mimetype` first and stored, then every entry sorted, deflated at a fixed level, dated with the
   edition (pdf.edition(): the last commit or SOURCE_DATE_EPOCH), never "now": same sources, same bytes;
-- a cover page (title, subtitle, edition, licence), the navigation document with parts -> chapters,
+- a cover picture (`properties="cover-image"`, the thumbnail reading apps show; drawn at build time with
+  the preview images' font, colours and logo, see cover_image) on its own page with an alt text, then a
+  title page (title, subtitle, edition, licence), the navigation document with parts -> chapters,
   one XHTML file per chapter (pages link to each other by file and fragment);
 - the site's own fonts (WOFF2, a core media type of EPUB 3) with their OFL licence, and a stylesheet for
   reading: sizes in em, no fixed widths, so the reader's font size and margins win;
@@ -22,6 +24,7 @@ What is inside (checked by epubcheck in tests/test_epub.py):
 from __future__ import annotations
 
 import html
+import io
 import posixpath
 import re
 import sys
@@ -34,8 +37,10 @@ from urllib.parse import unquote, urlsplit
 
 import lxml.html
 from lxml import etree
+from PIL import Image, ImageDraw, ImageFont
 
 from scripts import pdf
+from scripts import social_images as si
 from scripts.environment import ROOT
 
 XHTML_NS = "http://www.w3.org/1999/xhtml"
@@ -99,6 +104,9 @@ img { max-width: 100%; height: auto; }
 .hb-field[data-lines="2"] { min-height: 3.6em; }
 ul.task-list { list-style: none; padding-left: 0.2em; }
 .task-list-indicator { display: none; }
+body.cover-page { margin: 0; }
+.cover-image { margin: 0; padding: 0; text-align: center; }
+.cover-image img { max-width: 100%; max-height: 100vh; }
 .cover { text-align: center; }
 .cover-kicker { text-transform: uppercase; letter-spacing: 0.1em; margin-top: 3em; }
 .cover-title { font-size: 2em; font-weight: bold; line-height: 1.2; margin: 0.5em 0; }
@@ -197,6 +205,118 @@ def _h(tag: str, parent: etree._Element, text: str | None = None, **attrs: str) 
     return element
 
 
+# --- the cover picture ---------------------------------------------------------------------------
+
+COVER_SIZE = (1600, 2400)    # portrait 2:3, the shape reading apps show covers in
+COVER_MAX_BYTES = 200 * 1024
+COVER_IMAGE = "images/cover.png"
+COVER_MARGIN = 136
+COVER_CACHE = ROOT / ".cache" / "social"   # the TTFs made from the site's WOFF2 fonts, shared with the previews
+
+
+@dataclass(frozen=True)
+class CoverText:
+    """What the cover picture shows: the handbook's title (split at its colon into a large name and a
+    line below), the kicker above it, the subtitle and the edition."""
+    kicker: str
+    title: str
+    subtitle: str
+    edition: str
+
+    @property
+    def alt(self) -> str:
+        """The picture's text alternative: everything written on it, in reading order."""
+        return f"{self.kicker}: {self.title}. {self.subtitle}. {self.edition}"
+
+
+def cover_text(strings: dict, lang: str, ed: pdf.Edition) -> CoverText:
+    edition = f"{strings['pdf_edition']} {ed.month(lang)}"
+    if ed.tag:
+        edition += f" · {strings['pdf_release']} {ed.tag}"
+    return CoverText(strings["pdf_kicker"], strings["pdf_title"], strings["pdf_subtitle"], edition)
+
+
+def _lines_at(text: str, font_path: Path, sizes: range, width: int,
+              max_lines: int) -> tuple[ImageFont.FreeTypeFont, list[str]]:
+    """The largest font size at which text fits on max_lines lines of width (social_images.wrap)."""
+    for size in sizes:
+        font = ImageFont.truetype(str(font_path), size)
+        lines = si.wrap(text, font, width)
+        if len(lines) <= max_lines and all(font.getlength(line) <= width for line in lines):
+            return font, lines
+    return font, lines
+
+
+def cover_image(text: CoverText, root: Path = ROOT, cache: Path = COVER_CACHE) -> bytes:
+    """The cover as a PNG drawn with the preview images' means (scripts/social_images.py: the site's
+    font, the light scheme's colours, the logo from logo.svg): a petrol field with logo, kicker and
+    title, a pale field with subtitle and edition, a clay edge. No metadata, so the same text gives the
+    same bytes; a palette of 64 colours keeps it small."""
+    try:
+        colours = si.read_colours(root / si.STYLESHEET)
+        bold = si.font_file(root, cache)
+        regular = si.font_file(root, cache, si.REGULAR_FONT_FILES)
+        logo = si._Logo(root / si.LOGO)
+    except si.SocialImageError as error:
+        raise EpubError(f"EPUB cover: {error}") from None
+    width, height = COVER_SIZE
+    inner = width - 2 * COVER_MARGIN
+    field = 1500                                    # bottom of the petrol field
+    image = Image.new("RGB", COVER_SIZE, colours["ground"])
+    pen = ImageDraw.Draw(image)
+    pen.rectangle((0, 0, width, field), fill=colours["band"])
+    mark = logo.draw(240)
+    image.paste(mark, (COVER_MARGIN, 150), mark)
+    if _title_block(pen, text, bold, colours, field) < 150 + 240 + 60:
+        raise EpubError(f"mkdocs.yml: extra.strings pdf_title '{text.title}' is too long for the EPUB "
+                        "cover (it would run into the logo); shorten it")
+    # Subtitle and edition on the pale field, the clay edge at the foot.
+    sub_font, sub_lines = _lines_at(text.subtitle, regular, range(72, 39, -4), inner, 3)
+    y = field + 150
+    for line in sub_lines:
+        pen.text((COVER_MARGIN, y), line, font=sub_font, fill=colours["title"], anchor="la")
+        y += round(sub_font.size * 1.3)
+    pen.rectangle((COVER_MARGIN, y + 50, COVER_MARGIN + 140, y + 60), fill=colours["part"])
+    edition_font = si._fit_line(text.edition, bold, 54, inner)
+    pen.text((COVER_MARGIN, height - 170), text.edition, font=edition_font, fill=colours["muted"], anchor="ls")
+    pen.rectangle((0, height - 40, width, height), fill=colours["part"])
+    out = io.BytesIO()
+    image.quantize(colors=64, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(
+        out, format="PNG", optimize=True)
+    data = out.getvalue()
+    if len(data) > COVER_MAX_BYTES:
+        raise EpubError(f"EPUB cover: the picture has {len(data)} bytes, more than {COVER_MAX_BYTES}; "
+                        "simplify the drawing in scripts/epub.py cover_image")
+    return data
+
+
+def _title_block(pen: ImageDraw.ImageDraw, text: CoverText, bold: Path, colours: dict, field: int) -> int:
+    """Kicker, rule and title on the petrol field, set from its bottom upwards: the name (before the
+    colon) large, the rest of the title below it. Returns the top of the kicker."""
+    inner = COVER_SIZE[0] - 2 * COVER_MARGIN
+    name, _, rest = text.title.partition(": ")
+    rest = rest[:1].upper() + rest[1:]           # a line of its own starts with a capital
+    name_font, name_lines = _lines_at(name, bold, range(200, 99, -8), inner, 3)
+    rest_font, rest_lines = (_lines_at(rest, bold, range(96, 55, -4), inner, 3) if rest else (None, []))
+    name_step, rest_step = round(name_font.size * 1.08), round(rest_font.size * 1.2) if rest_font else 0
+    y = field - 150 - rest_step * len(rest_lines)
+    for line in rest_lines:
+        pen.text((COVER_MARGIN, y), line, font=rest_font, fill=colours["on_band"], anchor="la")
+        y += rest_step
+    y = field - 150 - rest_step * len(rest_lines) - (64 if rest_lines else 0) - name_step * len(name_lines)
+    top = y
+    for line in name_lines:
+        pen.text((COVER_MARGIN, y), line, font=name_font, fill=colours["on_band"], anchor="la")
+        y += name_step
+    kicker_font = si._fit_line(text.kicker.upper(), bold, 52, inner)
+    x = COVER_MARGIN
+    for letter in text.kicker.upper():           # spaced capitals, as on the PDF's cover
+        pen.text((x, top - 70), letter, font=kicker_font, fill=colours["on_band"], anchor="ls")
+        x += kicker_font.getlength(letter) + kicker_font.size * 0.12
+    pen.rectangle((COVER_MARGIN, top - 40, COVER_MARGIN + 140, top - 30), fill=colours["on_band"])
+    return top - 70 - kicker_font.size
+
+
 # --- the book ------------------------------------------------------------------------------------
 
 def identifier(config: dict, lang: str) -> str:
@@ -260,11 +380,22 @@ def _drop_links_to_self(article_html: str, own_url: str) -> str:
     return body.decode_contents()
 
 
-def cover(lang: str, strings: dict, config: dict, ed: pdf.Edition) -> bytes:
-    """The cover page: title, subtitle, edition, licence (the PDF cover's text)."""
+def cover(lang: str, text: CoverText) -> bytes:
+    """The cover page: the cover picture alone, with everything written on it as its alt text."""
+    root, body = _document(lang, text.title)
+    body.set(f"{{{EPUB_NS}}}type", "cover")
+    body.set("class", "cover-page")
+    section = _h("section", body, class_="cover-image")
+    _h("img", section, src=COVER_IMAGE, alt=text.alt, role="doc-cover")
+    return _serialise(root)
+
+
+def title_page(lang: str, strings: dict, config: dict, ed: pdf.Edition) -> bytes:
+    """The title page after the cover: title, subtitle, edition with its commit, the online address and
+    the licence (the PDF cover's text), as text."""
     title = strings["pdf_title"]
     root, body = _document(lang, title)
-    body.set(f"{{{EPUB_NS}}}type", "cover")
+    body.set(f"{{{EPUB_NS}}}type", "titlepage")
     section = _h("section", body, class_="cover")
     _h("p", section, strings["pdf_kicker"], class_="cover-kicker")
     _h("h1", section, title, class_="cover-title")
@@ -299,6 +430,7 @@ def navigation(parts: list[pdf.Part], lang: str, strings: dict) -> bytes:
     marks = _h("ol", landmarks)
     first = parts[0].chapters[0]
     for kind, href, label in (("cover", "cover.xhtml", strings["pdf_title"]),
+                              ("titlepage", "titlepage.xhtml", strings["pdf_title"]),
                               ("toc", "nav.xhtml#toc", strings["pdf_contents"]),
                               ("bodymatter", _chapter_file(first), first.title)):
         link = _h("a", _h("li", marks), label, href=href)
@@ -421,8 +553,12 @@ def build(site: Path, lang: str, target: Path | None = None, config: dict | None
             bodies[chapter.key], documents[chapter.key] = body, root
     targets = _link_targets(parts, bodies)
     chapters = [c for part in parts for c in part.chapters]
-    spine = [Resource("cover.xhtml", cover(lang, strings, config, ed), "application/xhtml+xml",
-                      item_id="cover"),
+    text = cover_text(strings, lang, ed)
+    resources[COVER_IMAGE] = Resource(COVER_IMAGE, cover_image(text), "image/png", "cover-image",
+                                      item_id="cover-image")
+    spine = [Resource("cover.xhtml", cover(lang, text), "application/xhtml+xml", item_id="cover"),
+             Resource("titlepage.xhtml", title_page(lang, strings, config, ed), "application/xhtml+xml",
+                      item_id="titlepage"),
              Resource("nav.xhtml", navigation(parts, lang, strings), "application/xhtml+xml", "nav",
                       item_id="nav")]
     for chapter in chapters:
@@ -432,7 +568,7 @@ def build(site: Path, lang: str, target: Path | None = None, config: dict | None
                               "application/xhtml+xml", "svg" if has_svg else "", item_id=chapter.key))
     extra = [Resource("style.css", style, "text/css"), *sorted(resources.values(), key=lambda r: r.href)]
     for number, resource in enumerate(extra, 1):
-        resource.item_id = f"r{number}"
+        resource.item_id = resource.item_id or f"r{number}"
     files = {"mimetype": b"application/epub+zip", "META-INF/container.xml": CONTAINER}
     files[f"{OEBPS}/content.opf"] = package(lang, strings, config, ed, [*spine, *extra], spine)
     files.update({f"{OEBPS}/{r.href}": r.data for r in [*spine, *extra]})

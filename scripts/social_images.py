@@ -35,6 +35,7 @@ WIDTH, HEIGHT = 1200, 630
 MAX_BYTES = 100 * 1024
 FONT_DIR = Path("docs/assets/fonts/atkinson-hyperlegible")
 FONT_FILES = ("atkinson-hyperlegible-latin-700-normal", "atkinson-hyperlegible-latin-ext-700-normal")
+REGULAR_FONT_FILES = ("atkinson-hyperlegible-latin-400-normal", "atkinson-hyperlegible-latin-ext-400-normal")
 STYLESHEET = Path("docs/assets/stylesheets/handbook.css")
 LOGO = Path("docs/assets/images/logo.svg")
 # Roles in the picture and the custom property (light scheme) each takes its colour from.
@@ -91,13 +92,14 @@ def read_colours(css_file: Path) -> dict[str, tuple[int, int, int]]:
     return colours
 
 
-def font_file(root: Path, cache: Path) -> Path:
-    """One TTF of the bold face (Latin + Latin Extended), made from the site's WOFF2 files once."""
+def font_file(root: Path, cache: Path, names: tuple[str, ...] = FONT_FILES) -> Path:
+    """One TTF of a face (by default the bold; Latin + Latin Extended), made from the site's WOFF2 files
+    once. The EPUB cover (scripts/epub.py) also asks for the regular face (REGULAR_FONT_FILES)."""
     from fontTools.merge import Merger
     from fontTools.ttLib import TTFont
 
     sources = []
-    for name in FONT_FILES:
+    for name in names:
         for ext in (".ttf", ".otf", ".woff2"):
             if (root / FONT_DIR / f"{name}{ext}").is_file():
                 sources.append(root / FONT_DIR / f"{name}{ext}")

@@ -4,6 +4,7 @@ text, links that land, accessibility metadata, the same bytes twice, and a downl
 
 from __future__ import annotations
 
+import io
 import json
 import posixpath
 import re
@@ -17,6 +18,7 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import LANGS, html_path
 from lxml import etree
+from PIL import Image
 
 from scripts import epub
 from scripts import pdf as pdf_module
@@ -24,7 +26,7 @@ from scripts import pdf as pdf_module
 CONFIG = pdf_module.load_config()
 STRINGS = CONFIG["extra"]["strings"]
 NS = {"opf": epub.OPF_NS, "dc": epub.DC_NS, "x": epub.XHTML_NS, "svg": epub.SVG_NS, "ops": epub.EPUB_NS}
-SPINE_EXTRAS = {"cover", "nav"}
+SPINE_EXTRAS = {"cover", "titlepage", "nav"}
 
 
 def book(site: Path, lang: str) -> Path:
@@ -61,11 +63,11 @@ def test_epubcheck_finds_no_error_and_no_warning(site, lang, tmp_path):
 @pytest.mark.parametrize("lang", LANGS)
 def test_spine_holds_the_handbooks_pages_in_order(site, lang):
     """The same chapters as the handbook PDF (pages with `pdf: false` stay out of both), in order, after
-    the cover and the contents."""
+    the cover, the title page and the contents."""
     with zipfile.ZipFile(book(site, lang)) as archive:
         opf = package(archive)
     spine = [ref.get("idref") for ref in opf.iterfind("opf:spine/opf:itemref", NS)]
-    assert spine[:2] == ["cover", "nav"]
+    assert spine[:3] == ["cover", "titlepage", "nav"]
     expected = [pdf_module._key(path) for _, paths in pdf_module.pdf_parts(CONFIG, lang) for path in paths]
     assert [idref for idref in spine if idref not in SPINE_EXTRAS] == expected
     assert len(spine) - len(SPINE_EXTRAS) == sum(len(p) for _, p in pdf_module.pdf_parts(CONFIG, lang))
@@ -128,7 +130,7 @@ def test_navigation_has_the_parts_with_their_chapters(site, lang):
     parts = pdf_module.pdf_parts(CONFIG, lang)
     titled = [(title, paths) for title, paths in parts if title]
     assert [li.findtext("x:a", namespaces=NS) for li in items] == [t for t, _ in titled]
-    for li, (_, paths) in zip(items, titled):
+    for li, (_, paths) in zip(items, titled, strict=True):
         assert [a.get("href") for a in li.iterfind("x:ol/x:li/x:a", NS)] == \
             [pdf_module._key(p) + ".xhtml" for p in paths]
     assert nav.find(".//x:nav[@ops:type='landmarks']", NS) is not None
@@ -166,6 +168,50 @@ def test_every_link_lands_and_every_picture_has_a_text(site, lang):
     glossary = pdf_module._key("glossary.md") + ".xhtml"
     assert any(a.get("href", "").startswith(glossary + "#") for doc in docs.values()
                for a in doc.iterfind(".//x:a", NS)), "no glossary term links to its own chapter"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_cover_picture_is_the_books_thumbnail_and_its_first_page(site, lang):
+    """Exactly one manifest item is the cover-image (reading apps show it as the book's thumbnail): a
+    portrait PNG of modest size; the first page of the spine shows it with an alt text that says what is
+    written on it."""
+    with zipfile.ZipFile(book(site, lang)) as archive:
+        opf = package(archive)
+        covers = [i for i in opf.iterfind("opf:manifest/opf:item", NS)
+                  if "cover-image" in i.get("properties", "").split()]
+        assert len(covers) == 1
+        href = covers[0].get("href")
+        data = archive.read(f"{epub.OEBPS}/{href}")
+        page = etree.fromstring(archive.read(f"{epub.OEBPS}/cover.xhtml"))
+    assert covers[0].get("media-type") == "image/png" and data[:8] == b"\x89PNG\r\n\x1a\n"
+    assert len(data) < 200 * 1024, len(data)
+    with Image.open(io.BytesIO(data)) as image:
+        assert image.size == (1600, 2400)
+    first = opf.find("opf:spine/opf:itemref", NS).get("idref")
+    assert opf.find(f"opf:manifest/opf:item[@id='{first}']", NS).get("href") == "cover.xhtml"
+    assert page.find("x:body", NS).get(f"{{{epub.EPUB_NS}}}type") == "cover"
+    images = page.findall(".//x:img", NS)
+    assert [img.get("src") for img in images] == [href]
+    alt = images[0].get("alt", "")
+    strings = STRINGS[lang]
+    assert strings["pdf_title"] in alt and strings["pdf_subtitle"] in alt and strings["pdf_edition"] in alt
+
+
+def test_cover_picture_is_drawn_the_same_twice(tmp_path):
+    """Same text, same bytes (no metadata, no time); another edition draws another picture."""
+    text = epub.CoverText("Handbuch", "Digitale Teilhabe: Soziale Medien", "Ein Untertitel", "Ausgabe Mai 2026")
+    one = epub.cover_image(text, cache=tmp_path)
+    assert one == epub.cover_image(text, cache=tmp_path)
+    assert one != epub.cover_image(epub.CoverText(**{**text.__dict__, "edition": "Ausgabe Juni 2026"}),
+                                   cache=tmp_path)
+    with Image.open(io.BytesIO(one)) as image:
+        assert image.size == epub.COVER_SIZE and "exif" not in image.info and "dpi" not in image.info
+
+
+def test_a_title_too_long_for_the_cover_is_named(tmp_path):
+    text = epub.CoverText("Handbuch", "Ein sehr langer Titel " * 12, "Untertitel", "Ausgabe Mai 2026")
+    with pytest.raises(epub.EpubError, match=r"mkdocs\.yml: extra\.strings pdf_title .* too long for the EPUB"):
+        epub.cover_image(text, cache=tmp_path)
 
 
 def test_the_same_sources_make_the_same_bytes(site, tmp_path):

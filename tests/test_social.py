@@ -167,6 +167,26 @@ STUB_SHARE = """Object.defineProperty(Navigator.prototype, 'share', {configurabl
   value: function (data) { window.__shared = data; return Promise.resolve(); }});"""
 
 
+def live_regions(tab) -> list[dict]:
+    """The status regions in Chromium's accessibility tree (what a screen reader sees), with their
+    live politeness and text."""
+    cdp = tab.context.new_cdp_session(tab)
+    try:
+        nodes = cdp.send("Accessibility.getFullAXTree")["nodes"]
+    finally:
+        cdp.detach()
+    by_id = {node["nodeId"]: node for node in nodes}
+
+    def text(node: dict) -> str:
+        if node.get("role", {}).get("value") in ("StaticText", "text"):
+            return node.get("name", {}).get("value", "")
+        return "".join(text(by_id[c]) for c in node.get("childIds", []) if c in by_id)
+
+    return [{"live": {p["name"]: p["value"].get("value") for p in node.get("properties", [])}.get("live"),
+             "text": text(node)}
+            for node in nodes if node.get("role", {}).get("value") == "status" and not node.get("ignored")]
+
+
 def open_page(browser, server, path: str, script: str, requests: list[str]):
     context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
     context.add_init_script(script)
@@ -186,11 +206,17 @@ def test_share_button_copies_the_address_without_web_share(server, browser, lang
     assert button.is_visible()
     status = tab.locator(".hb-share-status")
     assert status.get_attribute("role") == "status" and status.inner_text() == ""
+    # Before the click the live region is already in the accessibility tree (not display: none), but
+    # takes no room on the screen.
+    assert live_regions(tab) == [{"live": "polite", "text": ""}]
+    box = status.bounding_box()
+    assert box is not None and box["width"] <= 1 and box["height"] <= 1
     tab.wait_for_timeout(500)
     assert requests == [], "nothing may be requested before the reader acts"
     button.click()
     tab.wait_for_function("() => document.querySelector('.hb-share-status').textContent.length > 0")
     assert status.inner_text() == copied and status.is_visible()
+    assert live_regions(tab) == [{"live": "polite", "text": copied}]
     assert tab.evaluate("navigator.clipboard.readText()") == server + path
     assert requests == [], "copying requests nothing"
     context.close()

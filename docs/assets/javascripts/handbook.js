@@ -228,10 +228,16 @@
     return url.href;
   }
 
+  /* The status line is in the accessibility tree from page load (visually hidden while empty, see
+     handbook.css); it is emptied first and filled a moment later, so a screen reader announces the
+     message as a change even when the same words come twice. */
   function say(status, text) {
     clearTimeout(timer);
-    status.textContent = text;
-    timer = setTimeout(function () { status.textContent = ""; }, 6000);
+    status.textContent = "";
+    timer = setTimeout(function () {
+      status.textContent = text;
+      timer = setTimeout(function () { status.textContent = ""; }, 6000);
+    }, 100);
   }
 
   function copyBySelection(text) {
