@@ -15,7 +15,7 @@ import tempfile
 import threading
 from pathlib import Path
 
-from scripts import project
+from scripts import filesystem, project
 from scripts.environment import ROOT
 
 SITE = ROOT / "site"
@@ -117,7 +117,7 @@ def build(site_dir: Path = SITE, *, pdf: bool = True, site_url: str | None = Non
                 normalise_permissions(staging)
                 swap(staging, site_dir)
     except OSError as err:
-        raise BuildError(os_error_message(err, site_dir)) from None
+        raise BuildError(filesystem.os_error_message(err, site_dir)) from None
     return site_dir
 
 
@@ -327,19 +327,6 @@ def sigterm_stops_the_build():
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
-
-
-def os_error_message(err: OSError, site_dir: Path) -> str:
-    """What to do when the file system refuses: disk full, read-only folder, no permission."""
-    where = err.filename or site_dir.parent
-    if err.errno in (errno.ENOSPC, errno.EDQUOT):
-        return (f"no space left on the device while writing {where}: free some space (`df -h "
-                f"{site_dir.parent}` shows how much is left), then build again")
-    if err.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return (f"cannot write {where} ({err.strerror}): the build writes a new site beside {site_dir.name}/ "
-                f"in {site_dir.parent} and needs write permission there; make it writable (chmod u+w) or "
-                "build elsewhere: python3 scripts/handbook.py build --site-dir /tmp/handbook-site")
-    return f"{where}: {err.strerror or err}"
 
 
 def check_encoding(root: Path = ROOT) -> None:

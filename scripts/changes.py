@@ -6,7 +6,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from scripts.checks import LANGUAGES
+from scripts.sources import LANGUAGES
 
 
 class ChangesError(RuntimeError):

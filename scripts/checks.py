@@ -8,110 +8,35 @@ from __future__ import annotations
 import functools
 import os
 import re
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-import yaml
 
-LANGUAGES = ("de", "en")
-DEFAULT_LANGUAGE = "de"
-LANGUAGE_NAMES = {"de": "German", "en": "English"}
-
-HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*$")
-HEADING_ID = re.compile(r"\{\s*#([A-Za-z0-9_-]+)[^}]*\}\s*$")
-FENCE = re.compile(r"^\s*(```|~~~)")
-
-
-@dataclass(frozen=True)
-class Problem:
-    path: Path
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"{rel(self.path)}:{self.line}: {self.message}"
-
-
-@dataclass(frozen=True)
-class Heading:
-    line: int
-    level: int
-    text: str
-    id: str | None
-
-
-def rel(path: Path, root: Path | None = None) -> Path:
-    """The path as a contributor types it (relative to the repository when possible)."""
-    try:
-        return path.resolve().relative_to((root or Path.cwd()).resolve())
-    except ValueError:
-        return path
-
-
-def pages(docs: Path, lang: str) -> list[str]:
-    base = docs / lang
-    return sorted(p.relative_to(base).as_posix() for p in base.rglob("*.md"))
-
-
-def page_url(path: str, prefix: str) -> str:
-    """The site-relative address of a page: `lessons/effort.md` -> `lessons/effort/` (after prefix)."""
-    stem = path[:-3]
-    if stem == "index" or stem.endswith("/index"):
-        stem = stem[:-5]
-    else:
-        stem += "/"
-    return prefix + stem
-
-
-def split_front_matter(text: str) -> tuple[str | None, int]:
-    """(front matter text or None, line number where the body starts, 1-based)."""
-    if not text.startswith("---\n"):
-        return None, 1
-    end = text.find("\n---\n", 4)
-    if end < 0:
-        return text[4:], 1
-    fm = text[4:end + 1]
-    return fm, fm.count("\n") + 3
-
-
-def front_matter(path: Path, text: str) -> tuple[dict, list[Problem]]:
-    fm, _ = split_front_matter(text)
-    if fm is None:
-        return {}, []
-    if not text.startswith("---\n") or "\n---\n" not in text[3:]:
-        return {}, [Problem(path, 1, "front matter starts with '---' but has no closing '---' line")]
-    try:
-        data = yaml.safe_load(fm) or {}
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        line = mark.line + 2 if mark else 1
-        reason = getattr(err, "problem", None) or str(err)
-        return {}, [Problem(path, line, f"invalid YAML in the front matter: {reason}. "
-                                        "Put text with a colon in quotes.")]
-    if not isinstance(data, dict):
-        return {}, [Problem(path, 2, "the front matter must be 'key: value' lines")]
-    return data, []
-
-
-@functools.lru_cache(maxsize=2048)  # the live preview checks the same unchanged pages on every rebuild
-def headings(text: str) -> tuple[Heading, ...]:
-    """ATX headings outside code fences, with their explicit { #id } if any."""
-    found, in_fence = [], False
-    for number, line in enumerate(text.splitlines(), 1):
-        if FENCE.match(line):
-            in_fence = not in_fence
-            continue
-        if in_fence:
-            continue
-        m = HEADING.match(line)
-        if not m:
-            continue
-        title = m.group(2)
-        id_match = HEADING_ID.search(title)
-        found.append(Heading(number, len(m.group(1)), HEADING_ID.sub("", title).strip(),
-                             id_match.group(1) if id_match else None))
-    return tuple(found)
+from scripts import project
+from scripts.sources import (  # noqa: F401  (re-exported: the checks' callers use them as checks.X)
+    DEFAULT_LANGUAGE,
+    FENCE,
+    HEADING,
+    HEADING_ID,
+    LANGUAGE_NAMES,
+    LANGUAGES,
+    LEGAL_AS_OF,
+    LEGAL_AS_OF_FORMAT,
+    LINK,
+    Heading,
+    Problem,
+    _under,
+    body_lines,
+    front_matter,
+    headings,
+    links,
+    page_in_docs,
+    page_url,
+    pages,
+    rel,
+    source_text,
+    split_front_matter,
+)
 
 
 def page_parity(docs: Path) -> list[Problem]:
@@ -167,35 +92,9 @@ def heading_id_parity(docs: Path) -> list[Problem]:
     return problems
 
 
-LINK = re.compile(r"(!?)\[((?:[^\[\]]|\[[^\]]*\])*)\](\(([^)\s]*)(?:\s+\"[^\"]*\")?\)|\[([^\]]*)\])")
 RAW_DANGER = re.compile(r"<\s*(script|iframe|object|embed|frame|form)\b|\bon[a-z]+\s*=\s*[\"']|javascript:", re.I)
 RAW_RESOURCE = re.compile(r"<[^>]+\b(?:src|srcset|data|poster)\s*=\s*[\"']?\s*(?:https?:)?//", re.I)
 RAW_IMG = re.compile(r"<img\b", re.I)
-
-
-def body_lines(text: str):
-    """(line number, line) of the Markdown body outside front matter and code fences."""
-    _, start = split_front_matter(text)
-    in_fence = False
-    for number, line in enumerate(text.splitlines(), 1):
-        if number < start:
-            continue
-        if FENCE.match(line):
-            in_fence = not in_fence
-            continue
-        if not in_fence:
-            yield number, re.sub(r"`[^`]*`", "", line)
-
-
-@functools.lru_cache(maxsize=2048)
-def links(text: str) -> tuple[tuple[int, bool, str, str], ...]:
-    """(line, is_image, alt or text, target) of every Markdown link and image, in order."""
-    found = []
-    for number, line in body_lines(text):
-        for m in LINK.finditer(line):
-            target = m.group(4) if m.group(4) is not None else f"[{m.group(5) or m.group(2)}]"
-            found.append((number, m.group(1) == "!", m.group(2), target))
-    return tuple(found)
 
 
 @functools.lru_cache(maxsize=2048)
@@ -242,8 +141,6 @@ def page_rules(path: Path, text: str) -> tuple[Problem, ...]:
 # Statutes and regulations a page cites: such a page gives legal guidance and must say when it was
 # last reviewed (front matter `legal_as_of: "YYYY-MM"`, shown under the title with "not legal advice").
 LEGAL_CITATION = re.compile(r"§|\bArt\.\s*\d|\b(?:DSGVO|GDPR|StGB|StPO|DDG|MStV|KUG|TMG|BDSG|UrhG|DSA|BITV|BMG|BGB|SGB)\b")
-LEGAL_AS_OF = "legal_as_of"
-LEGAL_AS_OF_FORMAT = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
 
 def legal_date_rule(path: Path, text: str, meta: dict) -> list[Problem]:
@@ -405,7 +302,7 @@ def structure(docs: Path) -> list[Problem]:
     problems += duplicate_ids(docs)
     problems += other_language_links(docs)
     problems += pages_in_nav(docs)
-    from scripts import html_policy  # imports this module, so imported here
+    from scripts import html_policy  # lxml and nh3: loaded only when the checks run
 
     problems += html_policy.svg_files(docs)  # SVG files: drawing elements only
     problems += guard.file_types(docs)  # only the types of files the site needs are published
@@ -504,7 +401,6 @@ def mkdocs_config(docs: Path) -> Path | None:
 
 def nav_pages(config_path: Path) -> set[str]:
     """The Markdown files the navigation names (paths inside a language folder)."""
-    from scripts.pdf import load_config
     found: set[str] = set()
 
     def walk(item) -> None:
@@ -518,7 +414,7 @@ def nav_pages(config_path: Path) -> set[str]:
             for value in item:
                 walk(value)
 
-    walk((load_config(config_path) or {}).get("nav") or [])
+    walk((project.load_config(config_path) or {}).get("nav") or [])
     return found
 
 
@@ -538,21 +434,6 @@ def pages_in_nav(docs: Path) -> list[Problem]:
                 problems.append(Problem(docs / lang / page, 1, f"{page} is not in the navigation: add it to "
                                         f"`nav:` in {rel(config_path)} (or delete the page in both languages)"))
     return problems
-
-
-def source_text(path: Path) -> str:
-    """A source file's text. Bytes that are not UTF-8 become U+FFFD so that the rules still run and name
-    the file; the encoding rule reports the bytes themselves."""
-    return _source_text(path, path.stat().st_mtime_ns)
-
-
-@functools.lru_cache(maxsize=4096)
-def _source_text(path: Path, _mtime: int) -> str:
-    return path.read_bytes().decode("utf-8", errors="replace")
-
-
-def _under(path: Path, base: Path) -> bool:
-    return path.resolve().is_relative_to(base.resolve())
 
 
 def _located(path: Path) -> Path:
@@ -603,14 +484,3 @@ def only_pages(problems: list[Problem], docs: Path, chosen: set[str]) -> list[Pr
             if p.path.resolve() in wanted or any(_located(p.path).is_relative_to(path) for path in named)]
 
 
-def page_in_docs(docs: Path, page: str) -> str:
-    """A page as `mark-translated` takes it (`lessons/effort.md`, also with docs/de/ or docs/en/ in front),
-    checked to stay inside both language folders. Raises ValueError otherwise."""
-    page = page.removeprefix("docs/de/").removeprefix("docs/en/")
-    for lang in LANGUAGES:
-        base = (docs / lang).resolve()
-        target = (base / page).resolve()
-        if not target.is_relative_to(base) or target == base or target.suffix != ".md":
-            raise ValueError(f"{page}: not a page inside {rel(docs)}/{lang}/; name it as in "
-                             "`lessons/effort.md`")
-    return page

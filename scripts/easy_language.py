@@ -38,7 +38,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from scripts.checks import LANGUAGES, Problem, body_lines, front_matter, headings, pages
+from scripts.sources import LANGUAGES, Problem, body_lines, front_matter, headings, pages
 
 KEY = "easy_language"
 TITLE_CLASS = "hb-easy"

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from scripts.checks import Problem, front_matter, split_front_matter
+from scripts.sources import Problem, front_matter, split_front_matter
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from scripts.checks import headings
+from scripts.sources import headings
 
 MAX_HINT = 200
 

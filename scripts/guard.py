@@ -35,7 +35,7 @@ import re
 import stat
 from pathlib import Path
 
-from scripts.checks import LANGUAGES, Problem, body_lines, headings, pages, rel
+from scripts.sources import LANGUAGES, Problem, body_lines, headings, pages, rel
 
 # The folders a pull request changes and the build reads: the pages, the snippets, the theme overrides.
 GUARDED = ("docs", "includes", "overrides")
@@ -355,11 +355,10 @@ def pages_rules(docs: Path, root: Path | None = None) -> list[Problem]:
     return problems
 
 
-def check_pdf_size(path: Path) -> None:
-    """Stop the build when a finished PDF is larger than MAX_PDF_BYTES (scripts/pdf.py `job`)."""
+def pdf_size_problem(path: Path) -> str | None:
+    """What is wrong when a finished PDF is larger than MAX_PDF_BYTES (scripts/pdf.py `job` stops on it)."""
     size = path.stat().st_size
     if size > MAX_PDF_BYTES:
-        from scripts.pdf import PdfError
-        raise PdfError(f"{path.name}: the PDF is {size / 1e6:,.1f} MB, more than the "
-                       f"{MAX_PDF_BYTES / 1e6:,.0f} MB allowed; look for a large picture or SVG in its pages "
-                       "(or pages that repeat)")
+        return (f"{path.name}: the PDF is {size / 1e6:,.1f} MB, more than the {MAX_PDF_BYTES / 1e6:,.0f} MB "
+                "allowed; look for a large picture or SVG in its pages (or pages that repeat)")
+    return None

@@ -44,7 +44,7 @@ import nh3
 import tinyhtml5
 from lxml import etree
 
-from scripts.checks import LANGUAGES, Problem, headings, page_url, pages, split_front_matter
+from scripts.sources import LANGUAGES, Problem, headings, page_url, pages, split_front_matter
 
 # --- the allowlist of rendered pages -----------------------------------------------------------------
 

@@ -43,8 +43,8 @@ from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup, Tag
 
-from scripts import project
-from scripts.checks import front_matter, page_url
+from scripts import filesystem, project
+from scripts.sources import front_matter, page_url
 from scripts.environment import ROOT
 
 CSS_FILE = Path(__file__).with_name("pdf.css")
@@ -853,7 +853,8 @@ def job(site: Path, lang: str, kind: str) -> dict:
     info = render(document, site / url, site, label, forms=kind == "worksheets",
                   extra_css=_language_css(strings), fit=fit)
     from scripts import guard  # the size limit for a finished PDF (issue 14)
-    guard.check_pdf_size(site / url)
+    if problem := guard.pdf_size_problem(site / url):
+        raise PdfError(problem)
     return {**info, "lang": lang, "kind": kind, "url": url}
 
 
@@ -930,8 +931,7 @@ def build_all(site: Path, jobs: int | None = None) -> list[dict]:
     try:
         results = run_jobs(job, tasks, workers)
     except OSError as err:  # disk full, read-only folder: say what to do instead of a traceback
-        from scripts.builder import os_error_message
-        raise PdfError(os_error_message(err, site)) from None
+        raise PdfError(filesystem.os_error_message(err, site)) from None
     links = annotate_download_links(site, results, config)
     print(f"[pdf] all PDFs done in {time.perf_counter() - started:.1f} s; "
           f"{links} download links state size and pages", flush=True)

@@ -12,7 +12,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from scripts.checks import (
+from scripts.sources import (
     FENCE,
     LANGUAGES,
     Problem,

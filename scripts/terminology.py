@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from scripts.checks import LANGUAGES, Problem, body_lines, pages
+from scripts.sources import LANGUAGES, Problem, body_lines, pages
 
 RULES = Path(__file__).resolve().parent.parent / "checks" / "terminology.yml"
 SKIP = re.compile(r"^\s*(?:!!!|\?\?\?|<|\*\[|\[[^\]]+\]:)")  # admonition titles, HTML, abbr and link definitions

@@ -14,7 +14,7 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from scripts.checks import front_matter, page_in_docs, pages, split_front_matter
+from scripts.sources import front_matter, page_in_docs, pages, split_front_matter
 
 KEY = "translation_of"
 

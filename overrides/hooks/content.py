@@ -21,8 +21,8 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 
 import _paths
-from scripts import checks, glossary, translations
-from scripts.checks import page_url
+from scripts import glossary, sources, translations
+from scripts.sources import page_url
 
 TOKEN = re.compile(r"\{\{\s*([a-z_]+(?:\.[a-z_]+)?)\s*\}\}")
 # token: (extra.strings key of the file's site path, key of the link text)
@@ -84,7 +84,7 @@ def _outdated_notice(markdown: str, page, config, strings) -> str:
         return markdown
     text = (strings["outdated_text"].format(date=entry.changed) if entry.changed
             else strings["outdated_text_undated"])
-    german_url = page_url(name, config.extra["strings"][checks.DEFAULT_LANGUAGE]["home_url"])
+    german_url = page_url(name, config.extra["strings"][sources.DEFAULT_LANGUAGE]["home_url"])
     link = f'<a href="{_page_href(page, german_url)}" hreflang="de">{html.escape(strings["outdated_link"])}</a>'
     notice = f'!!! warning "{strings["outdated_title"]}"\n    {html.escape(text)} {link}.\n'
     lines = markdown.split("\n")
@@ -120,7 +120,7 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
         raise PluginError(f"{page.file.src_uri}:{line}: unknown token {match.group(0)}")
 
     markdown = TOKEN.sub(replace, markdown)
-    if lang != checks.DEFAULT_LANGUAGE:
+    if lang != sources.DEFAULT_LANGUAGE:
         markdown = _outdated_notice(markdown, page, config, strings)
     return markdown
 
@@ -163,7 +163,7 @@ def on_page_content(content: str, page, config, files) -> str:
     if not entries:
         return content
     on_glossary = page.file.src_uri.split("/", 1)[-1] == "glossary.md"
-    glossary_url = "glossary/" if lang == checks.DEFAULT_LANGUAGE else f"{lang}/glossary/"
+    glossary_url = "glossary/" if lang == sources.DEFAULT_LANGUAGE else f"{lang}/glossary/"
     href = "" if on_glossary else _page_href(page, glossary_url)
     # Only the terms this page can contain (a cheap test before the markup is walked).
     lowered = content.lower()

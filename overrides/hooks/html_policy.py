@@ -16,7 +16,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
 from scripts import html_policy
-from scripts.checks import rel
+from scripts.sources import rel
 
 
 def _refuse(problems) -> None:

@@ -15,7 +15,7 @@ from datetime import date
 from babel.dates import format_date
 from mkdocs.exceptions import PluginError
 
-from scripts.checks import LEGAL_AS_OF, LEGAL_AS_OF_FORMAT
+from scripts.sources import LEGAL_AS_OF, LEGAL_AS_OF_FORMAT
 
 H1 = re.compile(r"^# .*$", re.MULTILINE)
 

@@ -1,0 +1,107 @@
+"""The shape of the code (issue 15): the project's modules import each other without cycles, and the
+knowledge a move to another generator would change lives in one layer (scripts/project.py)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = "scripts"
+
+
+def _module_name(path: Path) -> str:
+    return f"{PACKAGE}.{path.stem}"
+
+
+def imports_of(path: Path, known: set[str]) -> set[str]:
+    """The project modules a file imports, at module level or inside functions (lazy imports count: a
+    cycle through a function-level import is still a cycle)."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names if alias.name in known}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            if node.module in known:
+                found.add(node.module)
+            if node.module == PACKAGE:
+                found |= {f"{PACKAGE}.{alias.name}" for alias in node.names} & known
+    return found
+
+
+def import_graph() -> dict[str, set[str]]:
+    files = {_module_name(p): p for p in (ROOT / PACKAGE).glob("*.py") if p.stem != "__init__"}
+    return {name: imports_of(path, set(files)) - {name} for name, path in files.items()}
+
+
+def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Every strongly connected group of more than one module (Tarjan), each sorted."""
+    index, low, stack, on_stack, out = {}, {}, [], set(), []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for target in sorted(graph.get(node, ())):
+            if target not in index:
+                visit(target)
+                low[node] = min(low[node], low[target])
+            elif target in on_stack:
+                low[node] = min(low[node], index[target])
+        if low[node] == index[node]:
+            group = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                group.append(member)
+                if member == node:
+                    break
+            if len(group) > 1:
+                out.append(sorted(group))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return out
+
+
+def test_cycle_finder_finds_a_cycle_and_passes_a_tree():
+    assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+    assert cycles({"a": {"b", "c"}, "b": {"c"}, "c": set()}) == []
+
+
+def test_project_modules_import_each_other_without_cycles():
+    graph = import_graph()
+    assert {"scripts.project", "scripts.checks", "scripts.pdf"} <= set(graph)
+    found = cycles(graph)
+    assert not found, "import cycles among scripts/ modules: " + "; ".join(" <-> ".join(c) for c in found)
+
+
+def test_the_project_model_depends_only_on_the_set_up_module():
+    """project.py is the bottom layer (environment.py, standard library only, gives it ROOT)."""
+    graph = import_graph()
+    assert graph["scripts.project"] == {"scripts.environment"}
+    assert graph["scripts.environment"] == set()
+
+
+def test_no_module_edits_sys_path():
+    """The tooling is installed (pyproject.toml, editable), so nothing needs to put itself on sys.path."""
+    offenders = []
+    for folder in ("scripts", "overrides", "tests"):
+        for path in (ROOT / folder).rglob("*.py"):
+            if "fixtures" in path.parts:
+                continue
+            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                if ("sys.path.insert" in line or "sys.path.append" in line) and "offenders" not in line:
+                    offenders.append(f"{path.relative_to(ROOT)}:{number}")
+    assert not offenders, offenders
+
+
+def test_the_end_of_life_is_announced_with_its_plan():
+    from scripts import project
+
+    assert "(in 155 days)" in project.end_of_life_notice("2026-12-01")
+    assert "(today)" in project.end_of_life_notice("2027-05-05")
+    assert "(3 days ago)" in project.end_of_life_notice("2027-05-08")
+    assert "decisions/0004-leaving-material.md" in project.end_of_life_notice("2026-12-01")
+    assert (ROOT / "decisions" / "0004-leaving-material.md").is_file()
