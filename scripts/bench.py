@@ -25,7 +25,7 @@ import time
 import urllib.request
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from scripts import builder, environment, project
@@ -118,13 +118,25 @@ def table(measurements: list[Measurement]) -> str:
         if m.budget is not None and m.judge == "worst":
             budget += " (each)"
         status = {None: "", True: "ok", False: "OVER BUDGET"}[m.ok]
-        rows.append((m.label, m.unit, str(len(m.values)), _fmt(m.median, m.unit), _fmt(min(m.values), m.unit),
-                     _fmt(max(m.values), m.unit), budget, status))
+        rows.append(
+            (
+                m.label,
+                m.unit,
+                str(len(m.values)),
+                _fmt(m.median, m.unit),
+                _fmt(min(m.values), m.unit),
+                _fmt(max(m.values), m.unit),
+                budget,
+                status,
+            )
+        )
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     numeric = {2, 3, 4, 5}
     lines = []
     for n, row in enumerate(rows):
-        cells = [c.rjust(w) if i in numeric and n else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths))]
+        cells = [
+            c.rjust(w) if i in numeric and n else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths, strict=False))
+        ]
         lines.append("  ".join(cells).rstrip())
         if n == 0:
             lines.append("  ".join("-" * w for w in widths))
@@ -134,10 +146,15 @@ def table(measurements: list[Measurement]) -> str:
 def markdown_report(document: dict, before: dict | None = None) -> str:
     """A results file as a Markdown table; with `before`, the earlier figures beside the new ones."""
     earlier = {m["key"]: m for m in (before or {}).get("measurements", [])}
-    head = ["measurement", "unit"] + (["before (median)"] if before else []) + [
-        "median", "min", "max", "runs", "budget", ""]
-    lines = ["| " + " | ".join(head) + " |", "|" + "|".join([" --- "] * 2 + [" ---: "] * (len(head) - 3)
-                                                            + [" --- "]) + "|"]
+    head = (
+        ["measurement", "unit"]
+        + (["before (median)"] if before else [])
+        + ["median", "min", "max", "runs", "budget", ""]
+    )
+    lines = [
+        "| " + " | ".join(head) + " |",
+        "|" + "|".join([" --- "] * 2 + [" ---: "] * (len(head) - 3) + [" --- "]) + "|",
+    ]
     for m in document["measurements"]:
         unit = m["unit"]
         budget = "" if m["budget"] is None else ("≥ " if m["higher_is_better"] else "≤ ") + _fmt(m["budget"], unit)
@@ -147,8 +164,14 @@ def markdown_report(document: dict, before: dict | None = None) -> str:
         row = [m["label"], unit]
         if before:
             row.append(_fmt(earlier[m["key"]]["median"], unit) if m["key"] in earlier else "")
-        row += [_fmt(m["median"], unit), _fmt(m["min"], unit), _fmt(m["max"], unit), str(len(m["values"])),
-                budget, status]
+        row += [
+            _fmt(m["median"], unit),
+            _fmt(m["min"], unit),
+            _fmt(m["max"], unit),
+            str(len(m["values"])),
+            budget,
+            status,
+        ]
         lines.append("| " + " | ".join(row) + " |")
     for group, message in document.get("errors", {}).items():
         lines.append(f"\n**{group} failed:** {message.splitlines()[0]}")
@@ -157,18 +180,18 @@ def markdown_report(document: dict, before: dict | None = None) -> str:
 
 def _git_commit() -> dict:
     head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True)
-    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
-                           capture_output=True, text=True)
+    dirty = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT, capture_output=True, text=True
+    )
     return {"commit": head.stdout.strip() or None, "uncommitted_changes": bool(dirty.stdout.strip())}
 
 
 def results_document(measurements: list[Measurement], options: dict) -> dict:
     return {
         "schema": 1,
-        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
         **_git_commit(),
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                    "platform": platform.platform()},
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
         "options": options,
         "measurements": [m.as_dict() for m in measurements],
         "over_budget": [m.label for m in measurements if m.ok is False],
@@ -195,6 +218,7 @@ def free_port() -> int:
 
 # --- sandboxes: copies of the sources, optionally with the content multiplied ----------------------
 
+
 def make_sandbox(dest: Path, factor: int = 1) -> Path:
     """A git repository holding a copy of the sources (factor > 1: every page `factor` times)."""
     dest.mkdir(parents=True)
@@ -206,9 +230,14 @@ def make_sandbox(dest: Path, factor: int = 1) -> Path:
             shutil.copy2(source, dest / item)
     if factor > 1:
         multiply(dest, factor)
-    env = {"GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "bench@localhost", "GIT_COMMITTER_NAME": "bench",
-           "GIT_COMMITTER_EMAIL": "bench@localhost", "GIT_AUTHOR_DATE": "2026-01-01T12:00:00Z",
-           "GIT_COMMITTER_DATE": "2026-01-01T12:00:00Z"}
+    env = {
+        "GIT_AUTHOR_NAME": "bench",
+        "GIT_AUTHOR_EMAIL": "bench@localhost",
+        "GIT_COMMITTER_NAME": "bench",
+        "GIT_COMMITTER_EMAIL": "bench@localhost",
+        "GIT_AUTHOR_DATE": "2026-01-01T12:00:00Z",
+        "GIT_COMMITTER_DATE": "2026-01-01T12:00:00Z",
+    }
     for cmd in (["git", "init", "-q", "-b", "main"], ["git", "add", "-A"], ["git", "commit", "-q", "-m", "bench"]):
         _run(cmd, cwd=dest, env=env)
     return dest
@@ -226,7 +255,7 @@ def plain_material(box: Path, site_url: str) -> None:
     config["hooks"] = list(PLAIN_MATERIAL["hooks"])
     config["site_url"] = site_url
     i18n = [p["i18n"] for p in config.get("plugins", []) if isinstance(p, dict) and "i18n" in p]
-    for language in (i18n[0].get("languages", []) if i18n else []):
+    for language in i18n[0].get("languages", []) if i18n else []:
         for key in PLAIN_MATERIAL["i18n_drop"]:
             language.pop(key, None)
     config_file.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
@@ -270,11 +299,20 @@ def multiply(box: Path, factor: int) -> int:
 
 # --- the measurements -------------------------------------------------------------------------------
 
+
 class Bench:
     """What the measurements share: runs per measurement, a work folder, the site built once, a browser."""
 
-    def __init__(self, runs: int, work: Path, log=print, *, site: Path | None = None, browser=None,
-                 scales: tuple[int, ...] = (1, 4, 16)):
+    def __init__(
+        self,
+        runs: int,
+        work: Path,
+        log=print,
+        *,
+        site: Path | None = None,
+        browser=None,
+        scales: tuple[int, ...] = (1, 4, 16),
+    ):
         """site: an already built site to measure (else one is built); browser: a Playwright browser;
         scales: the content multiples of the scaling measurement."""
         self.runs = runs
@@ -299,13 +337,16 @@ class Bench:
     def browser(self):
         if self._browser is None:
             from playwright.sync_api import sync_playwright
+
             executable = environment.find_browser()
             if executable is None:
                 raise BenchError("no Chromium or Google Chrome found: run `make setup`")
             self._playwright = sync_playwright().start()
             self._browser = self._playwright.chromium.launch(
-                executable_path=executable, headless=True,
-                args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+                executable_path=executable,
+                headless=True,
+                args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+            )
         return self._browser
 
     def close(self) -> None:
@@ -344,33 +385,39 @@ MEASUREMENTS: dict[str, Callable[[Bench], list[Measurement]]] = {}
 
 def measurement(name: str):
     """Registers the decorated function as the measurement `name`."""
+
     def register(func: Callable[[Bench], list[Measurement]]) -> Callable[[Bench], list[Measurement]]:
         if name in MEASUREMENTS:
             raise ValueError(f"measurement {name} registered twice")
         MEASUREMENTS[name] = func
         return func
+
     return register
 
 
 # build times
 @measurement("site-build")
 def site_build(bench: Bench) -> list[Measurement]:
-    values = bench._repeat("site build", lambda n: _timed(
-        builder.build_html, bench.work / f"html-{n}", quiet=True))
+    values = bench._repeat("site build", lambda n: _timed(builder.build_html, bench.work / f"html-{n}", quiet=True))
     return [Measurement("site-build", "site build, both languages, no PDF", "s", values, budget=5.0)]
+
 
 @measurement("pdf")
 def pdf(bench: Bench) -> list[Measurement]:
     from scripts import pdf as pdf_module
+
     site = bench.site()
     config = pdf_module.load_config()
     out = []
     for kind in ("book", "worksheets"):
         for lang in pdf_module.languages(config):
-            code = ("import sys; from pathlib import Path; from scripts import pdf; "
-                    f"pdf.job(Path(sys.argv[1]), {lang!r}, {kind!r})")
-            values = bench._repeat(f"PDF {lang} {kind}", lambda n: _timed(
-                _run, [sys.executable, "-c", code, str(site)]))
+            code = (
+                "import sys; from pathlib import Path; from scripts import pdf; "
+                f"pdf.job(Path(sys.argv[1]), {lang!r}, {kind!r})"
+            )
+            values = bench._repeat(
+                f"PDF {lang} {kind}", lambda n, code=code: _timed(_run, [sys.executable, "-c", code, str(site)])
+            )
             out.append(Measurement(f"pdf-{lang}-{kind}", f"PDF {lang} {kind}, on its own", "s", values))
     values = bench._repeat("all PDFs", lambda n: _timed(_all_pdfs, site))
     out.append(Measurement("pdf-all", "all 4 PDFs, as make build makes them", "s", values))
@@ -378,43 +425,70 @@ def pdf(bench: Bench) -> list[Measurement]:
     for lang in pdf_module.languages(config):
         for key in ("pdf_url", "worksheets_pdf_url"):
             path = site / strings[lang][key]
-            out.append(Measurement(f"size-{path.name}", f"size of {strings[lang][key]}", "MB",
-                                   [path.stat().st_size / MB], budget=5.0))
+            out.append(
+                Measurement(
+                    f"size-{path.name}", f"size of {strings[lang][key]}", "MB", [path.stat().st_size / MB], budget=5.0
+                )
+            )
     return out
+
 
 @measurement("full-build")
 def full_build(bench: Bench) -> list[Measurement]:
     make = shutil.which("make")
     if make is None:
         raise BenchError("make is missing: apt-get install make")
-    values = bench._repeat("make build", lambda n: _timed(
-        _run, [make, "build", f"ARGS=--site-dir {bench.work / f'full-{n}'}"]))
+    values = bench._repeat(
+        "make build", lambda n: _timed(_run, [make, "build", f"ARGS=--site-dir {bench.work / f'full-{n}'}"])
+    )
     return [Measurement("full-build", "make build (site and all PDFs)", "s", values, budget=60.0)]
+
 
 # the outputs besides pages and PDFs (issue 16): the e-books, and the preview images a cold cache draws
 @measurement("outputs")
 def outputs(bench: Bench) -> list[Measurement]:
     from scripts import epub
+
     site = bench.site()
     config = pdf_module_config()
     out = []
     for lang in config_languages(config):
-        values = bench._repeat(f"EPUB {lang}", lambda n, lang=lang: _timed(
-            epub.build, site, lang, target=bench.work / f"epub-{lang}-{n}.epub", config=config))
+        values = bench._repeat(
+            f"EPUB {lang}",
+            lambda n, lang=lang: _timed(
+                epub.build, site, lang, target=bench.work / f"epub-{lang}-{n}.epub", config=config
+            ),
+        )
         out.append(Measurement(f"epub-{lang}", f"EPUB {lang}, on its own", "s", values))
         path = site / config["extra"]["strings"][lang]["epub_url"]
-        out.append(Measurement(f"size-{path.name}", f"size of {config['extra']['strings'][lang]['epub_url']}",
-                               "MB", [path.stat().st_size / MB], budget=5.0))
+        out.append(
+            Measurement(
+                f"size-{path.name}",
+                f"size of {config['extra']['strings'][lang]['epub_url']}",
+                "MB",
+                [path.stat().st_size / MB],
+                budget=5.0,
+            )
+        )
     # The site build with an empty preview-image cache (a fresh clone, or a CI runner without the
     # cache) against the warm one every later build has: what drawing the images costs.
     box = make_sandbox(bench.work / "cold-cache")
     cold = bench._repeat("site build, empty image cache", lambda n: _cold_build(box, n))
-    warm = bench._repeat("site build, warm image cache", lambda n: _timed(
-        builder.build_html, box / f"warm-{n}", quiet=True, root=box))
-    out.append(Measurement("site-build-cold-images", "site build, preview images drawn (empty cache)", "s",
-                           cold, details={"warm_cache_s": warm}))
-    out.append(Measurement("site-build-warm-images", "site build, preview images from the cache", "s", warm,
-                           budget=5.0))
+    warm = bench._repeat(
+        "site build, warm image cache", lambda n: _timed(builder.build_html, box / f"warm-{n}", quiet=True, root=box)
+    )
+    out.append(
+        Measurement(
+            "site-build-cold-images",
+            "site build, preview images drawn (empty cache)",
+            "s",
+            cold,
+            details={"warm_cache_s": warm},
+        )
+    )
+    out.append(
+        Measurement("site-build-warm-images", "site build, preview images from the cache", "s", warm, budget=5.0)
+    )
     shutil.rmtree(box, ignore_errors=True)
     return out
 
@@ -426,11 +500,13 @@ def _cold_build(box: Path, n: int) -> float:
 
 def pdf_module_config() -> dict:
     from scripts import pdf as pdf_module
+
     return pdf_module.load_config()
 
 
 def config_languages(config: dict) -> list[str]:
     from scripts import pdf as pdf_module
+
     return pdf_module.languages(config)
 
 
@@ -466,11 +542,20 @@ def preview(bench: Bench) -> list[Measurement]:
         served: list[float] = []
         values = bench._repeat("preview, edit to visible", one)
         context.close()
-    return [Measurement("preview-served", "preview: edit rebuilt and served", "s", served),
-            Measurement("preview", f"preview: edit of {PREVIEW_PAGE} visible in the browser", "s",
-                        values, budget=2.0,
-                        details={"languages": [project.load().locales[n % len(project.load().locales)]
-                                               for n in range(len(values))]})]
+    return [
+        Measurement("preview-served", "preview: edit rebuilt and served", "s", served),
+        Measurement(
+            "preview",
+            f"preview: edit of {PREVIEW_PAGE} visible in the browser",
+            "s",
+            values,
+            budget=2.0,
+            details={
+                "languages": [project.load().locales[n % len(project.load().locales)] for n in range(len(values))]
+            },
+        ),
+    ]
+
 
 # growth with the amount of content
 @measurement("scaling")
@@ -480,28 +565,48 @@ def scaling(bench: Bench) -> list[Measurement]:
         box = make_sandbox(bench.work / f"scale-{factor}", factor)
         pages = sum(len(project.load(box).pages(lang)) for lang in project.load().locales)
         runs = bench.runs if factor < 16 else max(1, min(bench.runs, 3))
-        values = bench._repeat(f"site build at {factor}x ({pages} pages)", lambda n: _timed(
-            builder.build_html, box / f"site-{n}", quiet=True, root=box), runs)
+        values = bench._repeat(
+            f"site build at {factor}x ({pages} pages)",
+            lambda n, box=box: _timed(builder.build_html, box / f"site-{n}", quiet=True, root=box),
+            runs,
+        )
         medians[factor] = statistics.median(values)
-        out.append(Measurement(f"scale-{factor}x", f"site build at {factor}x content ({pages} pages)", "s",
-                               values, details={"pages": pages}))
+        out.append(
+            Measurement(
+                f"scale-{factor}x",
+                f"site build at {factor}x content ({pages} pages)",
+                "s",
+                values,
+                details={"pages": pages},
+            )
+        )
         shutil.rmtree(box, ignore_errors=True)
     if 1 in medians and len(medians) > 1:
         top = max(medians)
-        out.append(Measurement(f"growth-{top}x", f"time at {top}x content / time at 1x", "x",
-                               [medians[top] / medians[1]], budget=float(top + top // 4)))
+        out.append(
+            Measurement(
+                f"growth-{top}x",
+                f"time at {top}x content / time at 1x",
+                "x",
+                [medians[top] / medians[1]],
+                budget=float(top + top // 4),
+            )
+        )
     return out
+
 
 # what readers download
 @measurement("weight")
 def weight(bench: Bench) -> list[Measurement]:
     from scripts import webserver
+
     site = bench.site()
     out = []
     with webserver.SiteServer(site, port=bench.port) as server:
         for lang in project.load().locales:
-            context = bench.browser().new_context(viewport={"width": 375, "height": 812}, is_mobile=True,
-                                                  has_touch=True)
+            context = bench.browser().new_context(
+                viewport={"width": 375, "height": 812}, is_mobile=True, has_touch=True
+            )
             page = context.new_page()
             server.log.take()
             page.goto(f"{server.url}{project.load().prefix(lang)}", wait_until="networkidle")
@@ -515,24 +620,47 @@ def weight(bench: Bench) -> list[Measurement]:
                 per_page[md] = sent
                 later.append(sent / KB)
             context.close()
-            out.append(Measurement(
-                f"first-visit-{lang}", f"first visit, home page ({lang}), transferred", "kB",
-                [sum(t.bytes for t in first) / KB], budget=250.0,
-                details={"requests": [asdict(t) for t in first]}))
+            out.append(
+                Measurement(
+                    f"first-visit-{lang}",
+                    f"first visit, home page ({lang}), transferred",
+                    "kB",
+                    [sum(t.bytes for t in first) / KB],
+                    budget=250.0,
+                    details={"requests": [asdict(t) for t in first]},
+                )
+            )
             heaviest = max(per_page, key=per_page.get)
-            out.append(Measurement(
-                f"next-page-{lang}", f"next page, warm cache ({lang}, each page)", "kB", later,
-                budget=30.0, judge="worst", details={"bytes_per_page": per_page, "heaviest": heaviest}))
+            out.append(
+                Measurement(
+                    f"next-page-{lang}",
+                    f"next page, warm cache ({lang}, each page)",
+                    "kB",
+                    later,
+                    budget=30.0,
+                    judge="worst",
+                    details={"bytes_per_page": per_page, "heaviest": heaviest},
+                )
+            )
     for lang in project.load().locales:
         index = site / project.load().prefix(lang) / "search" / "search_index.json"
         raw = index.read_bytes()
-        out.append(Measurement(f"search-index-{lang}", f"search index ({lang}), gzip", "kB",
-                               [len(gzip.compress(raw, 6)) / KB], details={"uncompressed_kB": len(raw) / KB}))
+        out.append(
+            Measurement(
+                f"search-index-{lang}",
+                f"search index ({lang}), gzip",
+                "kB",
+                [len(gzip.compress(raw, 6)) / KB],
+                details={"uncompressed_kB": len(raw) / KB},
+            )
+        )
     return out
+
 
 @measurement("lighthouse")
 def lighthouse(bench: Bench) -> list[Measurement]:
     from scripts import webserver
+
     modules = environment.ensure_node_modules(BENCH_NODE)
     cli = modules / "lighthouse" / "cli" / "index.js"
     node = shutil.which("node")
@@ -551,14 +679,23 @@ def lighthouse(bench: Bench) -> list[Measurement]:
 
     def report(url: str, name: str) -> dict:
         path = bench.work / f"lighthouse-{name.replace(' ', '-')}.json"
-        cmd = [node, str(cli), url, "--quiet", "--output=json", f"--output-path={path}",
-               "--only-categories=" + ",".join(LIGHTHOUSE_CATEGORIES),
-               "--chrome-flags=--headless --no-sandbox --disable-gpu"]
+        cmd = [
+            node,
+            str(cli),
+            url,
+            "--quiet",
+            "--output=json",
+            f"--output-path={path}",
+            "--only-categories=" + ",".join(LIGHTHOUSE_CATEGORIES),
+            "--chrome-flags=--headless --no-sandbox --disable-gpu",
+        ]
         _run(cmd, env={"CHROME_PATH": browser})
         return json.loads(path.read_text())
 
-    with webserver.SiteServer(site, port=bench.port) as server, \
-            webserver.SiteServer(plain, port=plain_port) as plain_server:
+    with (
+        webserver.SiteServer(site, port=bench.port) as server,
+        webserver.SiteServer(plain, port=plain_port) as plain_server,
+    ):
         for label, path in pages.items():
             for n in range(lighthouse_runs(bench.runs)):
                 # Each run of ours is followed by one of the plain configuration, so a slow spell of
@@ -571,33 +708,53 @@ def lighthouse(bench: Bench) -> list[Measurement]:
                 baseline = lighthouse_metrics(report(plain_server.url + path, f"plain-{label}-{n}"))
                 metrics.setdefault(("plain", label), []).append(baseline)
                 ours = metrics["site", label][-1]
-                bench.log(f"  lighthouse {label}: run {n + 1}: " + ", ".join(
-                    f"{c} {v[label][-1]:.0f}" for c, v in scores.items()) + "; " + ", ".join(
-                    f"{short} {ours.get(m, 0):.0f} ms (plain Material {baseline.get(m, 0):.0f})"
-                    for m, short in LIGHTHOUSE_TIMINGS.items()) + "; first paint observed at "
+                bench.log(
+                    f"  lighthouse {label}: run {n + 1}: "
+                    + ", ".join(f"{c} {v[label][-1]:.0f}" for c, v in scores.items())
+                    + "; "
+                    + ", ".join(
+                        f"{short} {ours.get(m, 0):.0f} ms (plain Material {baseline.get(m, 0):.0f})"
+                        for m, short in LIGHTHOUSE_TIMINGS.items()
+                    )
+                    + "; first paint observed at "
                     f"{ours.get('observed-first-contentful-paint', 0):.0f} ms "
-                    f"(plain {baseline.get('observed-first-contentful-paint', 0):.0f})")
+                    f"(plain {baseline.get('observed-first-contentful-paint', 0):.0f})"
+                )
     out = []
     for category, budget in LIGHTHOUSE_CATEGORIES.items():
         for label, values in scores[category].items():
-            out.append(Measurement(f"lighthouse-{category}-{label.replace(' ', '-')}",
-                                   f"Lighthouse {category}, {label} (/{pages[label]})", "score", values,
-                                   budget=float(budget), higher_is_better=True,
-                                   details={"failed_audits": audits[label],
-                                            "metrics_per_run": metrics["site", label],
-                                            "plain_material_metrics_per_run": metrics["plain", label]}))
+            out.append(
+                Measurement(
+                    f"lighthouse-{category}-{label.replace(' ', '-')}",
+                    f"Lighthouse {category}, {label} (/{pages[label]})",
+                    "score",
+                    values,
+                    budget=float(budget),
+                    higher_is_better=True,
+                    details={
+                        "failed_audits": audits[label],
+                        "metrics_per_run": metrics["site", label],
+                        "plain_material_metrics_per_run": metrics["plain", label],
+                    },
+                )
+            )
     for label, path in pages.items():
         out += timing_measurements(label, path, metrics["site", label], metrics["plain", label])
     # The budget is held on all pages' runs pooled: a single page's median of five can move by a whole
     # simulated round trip between sessions of the same build (decisions/0003, item 16).
-    out += timing_measurements(f"all {len(pages)} pages", None,
-                               [r for label in pages for r in metrics["site", label]],
-                               [r for label in pages for r in metrics["plain", label]], budgeted=True)
+    out += timing_measurements(
+        f"all {len(pages)} pages",
+        None,
+        [r for label in pages for r in metrics["site", label]],
+        [r for label in pages for r in metrics["plain", label]],
+        budgeted=True,
+    )
     return out
 
 
-def timing_measurements(label: str, path: str | None, runs: list[dict], plain_runs: list[dict],
-                        budgeted: bool = False) -> list[Measurement]:
+def timing_measurements(
+    label: str, path: str | None, runs: list[dict], plain_runs: list[dict], budgeted: bool = False
+) -> list[Measurement]:
     """Lighthouse's timings (LIGHTHOUSE_TIMINGS) of one page (path) or of all pages pooled (path None),
     ours and the plain Material configuration's; with budgeted, ours held against the plain median plus
     its tolerance where PLAIN_BUDGETS says so."""
@@ -611,16 +768,20 @@ def timing_measurements(label: str, path: str | None, runs: list[dict], plain_ru
     out = []
     for metric, short in LIGHTHOUSE_TIMINGS.items():
         key = f"lighthouse-{short.lower()}-{label.replace(' ', '-')}"
-        plain = Measurement(f"{key}-plain-material", f"Lighthouse {short}, {label}, plain Material", "ms",
-                            values(plain_runs, metric))
+        plain = Measurement(
+            f"{key}-plain-material", f"Lighthouse {short}, {label}, plain Material", "ms", values(plain_runs, metric)
+        )
         budget, details = None, {}
         if budgeted and metric in PLAIN_BUDGETS:
             absolute, share = PLAIN_BUDGETS[metric]
             budget = plain.median + max(absolute, share * plain.median)
-            details = {"budget": f"plain Material median {plain.median:.0f} ms + max({absolute:.0f} ms, "
-                                 f"{share:.0%})"}
-        out += [Measurement(key, f"Lighthouse {short}, {where}", "ms", values(runs, metric),
-                            budget=budget, details=details), plain]
+            details = {"budget": f"plain Material median {plain.median:.0f} ms + max({absolute:.0f} ms, {share:.0%})"}
+        out += [
+            Measurement(
+                key, f"Lighthouse {short}, {where}", "ms", values(runs, metric), budget=budget, details=details
+            ),
+            plain,
+        ]
     return out
 
 
@@ -676,8 +837,10 @@ def _wait_for_http(url: str, process: subprocess.Popen, log_file: Path, timeout:
 
 def _largest_page(site: Path, lang: str) -> str:
     pages = [md for md in project.load().pages(lang) if md != "index.md"]
-    return max((project.page_url(md, project.load().prefix(lang)) for md in pages),
-               key=lambda url: (site / url / "index.html").stat().st_size)
+    return max(
+        (project.page_url(md, project.load().prefix(lang)) for md in pages),
+        key=lambda url: (site / url / "index.html").stat().st_size,
+    )
 
 
 def parse_lighthouse(report: dict) -> dict[str, float]:
@@ -687,21 +850,27 @@ def parse_lighthouse(report: dict) -> dict[str, float]:
         entry = report.get("categories", {}).get(category)
         if entry is None or entry.get("score") is None:
             problem = report.get("runtimeError", {}).get("message", "no score")
-            raise BenchError(f"Lighthouse gave no {category} score for {report.get('finalDisplayedUrl')}: "
-                             f"{problem}")
+            raise BenchError(f"Lighthouse gave no {category} score for {report.get('finalDisplayedUrl')}: {problem}")
         out[category] = round(entry["score"] * 100, 1)
     return out
 
 
-METRICS = ("first-contentful-paint", "largest-contentful-paint", "total-blocking-time",
-           "cumulative-layout-shift", "speed-index")
+METRICS = (
+    "first-contentful-paint",
+    "largest-contentful-paint",
+    "total-blocking-time",
+    "cumulative-layout-shift",
+    "speed-index",
+)
 
 
 # What the browser really did before Lighthouse's simulation (ms after navigation): the simulated LCP
 # counts every request that finished before the observed paint, so a paint that came late (a busy
 # machine) inflates it; kept per run to tell such runs apart.
-OBSERVED = {"observed-first-contentful-paint": "observedFirstContentfulPaint",
-            "observed-largest-contentful-paint": "observedLargestContentfulPaint"}
+OBSERVED = {
+    "observed-first-contentful-paint": "observedFirstContentfulPaint",
+    "observed-largest-contentful-paint": "observedLargestContentfulPaint",
+}
 
 
 def lighthouse_metrics(report: dict) -> dict[str, float]:
@@ -719,8 +888,11 @@ def failed_audits(report: dict) -> list[str]:
     out = []
     for audit_id, audit in sorted(report.get("audits", {}).items()):
         score = audit.get("score")
-        if score is not None and audit.get("scoreDisplayMode") in ("binary", "numeric", "metricSavings") \
-                and score < 0.9:
+        if (
+            score is not None
+            and audit.get("scoreDisplayMode") in ("binary", "numeric", "metricSavings")
+            and score < 0.9
+        ):
             out.append(f"{audit_id} ({score:.2f})")
     return out
 

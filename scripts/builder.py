@@ -25,22 +25,20 @@ class BuildError(RuntimeError):
     pass
 
 
-def mkdocs(*args: str, env: dict | None = None, quiet: bool = False,
-           root: Path = ROOT) -> subprocess.CompletedProcess:
+def mkdocs(*args: str, env: dict | None = None, quiet: bool = False, root: Path = ROOT) -> subprocess.CompletedProcess:
     cmd = [sys.executable, "-m", "mkdocs", *args]
-    return subprocess.run(cmd, cwd=root, env={**os.environ, **project.QUIET_END_OF_LIFE, **(env or {})},
-                           capture_output=quiet, text=True)
+    return subprocess.run(
+        cmd, cwd=root, env={**os.environ, **project.QUIET_END_OF_LIFE, **(env or {})}, capture_output=quiet, text=True
+    )
 
 
-def build_html(site_dir: Path, site_url: str | None = None, quiet: bool = False,
-               root: Path = ROOT) -> None:
+def build_html(site_dir: Path, site_url: str | None = None, quiet: bool = False, root: Path = ROOT) -> None:
     """mkdocs build --strict of both languages into site_dir (which it creates)."""
     env = {"HANDBOOK_SITE_URL": site_url} if site_url else {}
     result = mkdocs("build", "--strict", "--site-dir", str(site_dir), env=env, quiet=quiet, root=root)
     if result.returncode != 0:
         detail = (result.stdout or "") + (result.stderr or "") if quiet else ""
-        raise BuildError("mkdocs build --strict failed" + (f":\n{detail}" if detail else
-                         " (see the messages above)"))
+        raise BuildError("mkdocs build --strict failed" + (f":\n{detail}" if detail else " (see the messages above)"))
 
 
 PLACEHOLDER = "[PLATZHALTER"
@@ -50,6 +48,7 @@ PLACEHOLDER_SECTION = ("extra", "operator")
 def placeholders(config_file: Path) -> list[str]:
     """The keys in mkdocs.yml (under extra.operator) whose value is still a placeholder, as dotted paths."""
     from scripts.pdf import load_config
+
     found = []
 
     def walk(value, path):
@@ -74,18 +73,30 @@ def check_release(root: Path = ROOT) -> None:
     keys = placeholders(root / "mkdocs.yml")
     if keys:
         listed = "\n".join(f"  - {key}" for key in keys)
-        raise BuildError(f"release build refused: {len(keys)} placeholder(s) in mkdocs.yml still start with "
-                         f"{PLACEHOLDER!r}; put the real values there first (imprint and privacy pages and "
-                         f"the PDFs show them):\n{listed}")
+        raise BuildError(
+            f"release build refused: {len(keys)} placeholder(s) in mkdocs.yml still start with "
+            f"{PLACEHOLDER!r}; put the real values there first (imprint and privacy pages and "
+            f"the PDFs show them):\n{listed}"
+        )
 
 
 def _placeholders_in_pages(site_dir: Path) -> list[str]:
-    return sorted(str(p.relative_to(site_dir)) for p in site_dir.rglob("*.html")
-                  if 'class="hb-placeholder"' in p.read_text(encoding="utf-8"))
+    return sorted(
+        str(p.relative_to(site_dir))
+        for p in site_dir.rglob("*.html")
+        if 'class="hb-placeholder"' in p.read_text(encoding="utf-8")
+    )
 
 
-def build(site_dir: Path = SITE, *, pdf: bool = True, site_url: str | None = None,
-          quiet: bool = False, root: Path = ROOT, release: bool = False) -> Path:
+def build(
+    site_dir: Path = SITE,
+    *,
+    pdf: bool = True,
+    site_url: str | None = None,
+    quiet: bool = False,
+    root: Path = ROOT,
+    release: bool = False,
+) -> Path:
     """Build the complete site (and the PDFs) into a staging folder beside site_dir, then swap it in.
 
     release=True (deploy and release workflows) refuses to build while mkdocs.yml holds placeholders,
@@ -105,11 +116,12 @@ def build(site_dir: Path = SITE, *, pdf: bool = True, site_url: str | None = Non
             with Staging(site_dir) as staging:
                 build_html(staging, site_url=site_url, quiet=quiet, root=root)
                 if release and (pages := _placeholders_in_pages(staging)):
-                    raise BuildError("release build refused: built pages still show placeholders: "
-                                     + ", ".join(pages))
+                    raise BuildError("release build refused: built pages still show placeholders: " + ", ".join(pages))
                 from scripts import epub
+
                 if pdf:
                     from scripts import pdf as pdf_module
+
                     pdf_module.build_all(staging)
                 else:
                     keep_pdfs(site_dir, staging, root)
@@ -193,13 +205,17 @@ def remove_leftovers(site_dir: Path) -> list[Path]:
         finally:
             os.close(fd)
     if removed:
-        print(f"build: removed {len(removed)} folder(s) left by an interrupted build: "
-              + ", ".join(p.name for p in removed), flush=True)
+        print(
+            f"build: removed {len(removed)} folder(s) left by an interrupted build: "
+            + ", ".join(p.name for p in removed),
+            flush=True,
+        )
     return removed
 
 
 def remove_tree(path: Path) -> None:
     """rmtree that also removes what was made read-only (chmod -w) inside; never fails the build."""
+
     def writable_then_retry(function, name, _exc):
         try:
             os.chmod(os.path.dirname(name), 0o755)
@@ -208,6 +224,7 @@ def remove_tree(path: Path) -> None:
             function(name)
         except OSError:
             pass
+
     if path.exists() or path.is_symlink():
         shutil.rmtree(path, onerror=writable_then_retry)
 
@@ -235,6 +252,7 @@ def exchange(a: Path, b: Path) -> bool:
     if not sys.platform.startswith("linux"):
         return False
     import ctypes
+
     try:
         function = ctypes.CDLL(None, use_errno=True).renameat2
     except (AttributeError, OSError):
@@ -265,9 +283,11 @@ def swap(staging: Path, site_dir: Path) -> None:
 
 # --- build --no-pdf keeps the PDFs ---------------------------------------------------------------
 
+
 def pdf_urls(config: dict) -> list[str]:
     """Site-relative addresses of every PDF (handbook and worksheets, each language)."""
     from scripts.pdf import languages
+
     strings = config["extra"]["strings"]
     return [strings[lang][key] for lang in languages(config) for key in ("pdf_url", "worksheets_pdf_url")]
 
@@ -278,6 +298,7 @@ def keep_pdfs(site_dir: Path, staging: Path, root: Path = ROOT) -> list[dict]:
     import pypdf
 
     from scripts import pdf as pdf_module
+
     config = pdf_module.load_config(root / "mkdocs.yml")
     kept, missing = [], []
     for url in pdf_urls(config):
@@ -297,15 +318,22 @@ def keep_pdfs(site_dir: Path, staging: Path, root: Path = ROOT) -> list[dict]:
         kept.append({"file": str(new), "url": url, "bytes": new.stat().st_size, "pages": pages})
     if kept:
         pdf_module.annotate_download_links(staging, kept, config)
-        print(f"build: --no-pdf kept the {len(kept)} PDF(s) of the previous site; they show the state of "
-              "their last build: run `make pdf` to renew them", flush=True)
+        print(
+            f"build: --no-pdf kept the {len(kept)} PDF(s) of the previous site; they show the state of "
+            "their last build: run `make pdf` to renew them",
+            flush=True,
+        )
     if missing:
-        print(f"build: --no-pdf: the site has no PDF at {', '.join(missing)} (none was built before, so its "
-              "download links lead nowhere); run `make build` or `make pdf` to make them", flush=True)
+        print(
+            f"build: --no-pdf: the site has no PDF at {', '.join(missing)} (none was built before, so its "
+            "download links lead nowhere); run `make build` or `make pdf` to make them",
+            flush=True,
+        )
     return kept
 
 
 # --- messages instead of tracebacks --------------------------------------------------------------
+
 
 class BuildInterrupted(BuildError):
     """SIGTERM during a build: raised in the main thread so that staging and PDF workers are cleaned up."""
@@ -333,6 +361,7 @@ def check_encoding(root: Path = ROOT) -> None:
     """Every Markdown source is UTF-8 without BOM; otherwise name the file, line and byte before MkDocs
     starts (it would stop with a traceback that names no file). The rule is scripts/guard.py's."""
     from scripts.guard import encoding_rules
+
     sources = sorted((root / "docs").rglob("*.md")) + sorted((root / "includes").rglob("*.md"))
     problems = [p for s in sources if s.is_file() for p in encoding_rules(s, s.read_bytes())]
     if problems:
@@ -346,6 +375,7 @@ SITE_URL_FORBIDDEN = re.compile(r"[\s\"'<>`\\{}|^\x00-\x1f\x7f]")
 def site_url_problem(url: str) -> str | None:
     """Why url cannot be the site's address (it ends up in every page and in the sitemap), or None."""
     from urllib.parse import urlsplit
+
     if SITE_URL_FORBIDDEN.search(url):
         return "it contains a space, quote, <, >, backslash or control character"
     try:
@@ -370,9 +400,11 @@ def check_site_url(url: str | None) -> None:
         return
     reason = site_url_problem(url)
     if reason:
-        raise BuildError(f"{SITE_URL_ENV}={url!r} cannot be the site's address: {reason}. Write it like "
-                         f"https://example.org/handbuch/ (http or https, a host, ending in '/'), or unset "
-                         f"{SITE_URL_ENV} to use site_url from mkdocs.yml")
+        raise BuildError(
+            f"{SITE_URL_ENV}={url!r} cannot be the site's address: {reason}. Write it like "
+            f"https://example.org/handbuch/ (http or https, a host, ending in '/'), or unset "
+            f"{SITE_URL_ENV} to use site_url from mkdocs.yml"
+        )
 
 
 def check_address(address: str) -> tuple[str, int]:
@@ -391,10 +423,13 @@ def check_address(address: str) -> tuple[str, int]:
             if err.errno == errno.EADDRINUSE:
                 raise BuildError(
                     f"port {port} on {host} is already in use (another preview still running? stop it "
-                    f"with Ctrl+C there); or choose another port: make serve ARGS=\"--address {host}:{port + 1}\" "
-                    f"(python3 scripts/handbook.py serve --address {host}:{port + 1})") from None
-            raise BuildError(f"cannot listen on {host}:{port} ({err.strerror}); choose another address: "
-                             f"make serve ARGS=\"--address 127.0.0.1:{port + 1}\"") from None
+                    f'with Ctrl+C there); or choose another port: make serve ARGS="--address {host}:{port + 1}" '
+                    f"(python3 scripts/handbook.py serve --address {host}:{port + 1})"
+                ) from None
+            raise BuildError(
+                f"cannot listen on {host}:{port} ({err.strerror}); choose another address: "
+                f'make serve ARGS="--address 127.0.0.1:{port + 1}"'
+            ) from None
     return host, port
 
 

@@ -11,7 +11,6 @@ import re
 from datetime import date
 from pathlib import Path
 
-
 from scripts import project
 from scripts.sources import (  # noqa: F401  (re-exported: the checks' callers use them as checks.X)
     DEFAULT_LANGUAGE,
@@ -46,10 +45,14 @@ def page_parity(docs: Path) -> list[Problem]:
     for lang in LANGUAGES:
         for other in LANGUAGES:
             for page in sorted(sets[other] - sets[lang]):
-                problems.append(Problem(
-                    docs / lang / page, 1,
-                    f"missing {LANGUAGE_NAMES[lang]} page: {rel(docs / other / page)} has no twin here. "
-                    f"Add it at this path (same file name in both language folders)."))
+                problems.append(
+                    Problem(
+                        docs / lang / page,
+                        1,
+                        f"missing {LANGUAGE_NAMES[lang]} page: {rel(docs / other / page)} has no twin here. "
+                        f"Add it at this path (same file name in both language folders).",
+                    )
+                )
     return problems
 
 
@@ -65,8 +68,14 @@ def heading_id_parity(docs: Path) -> list[Problem]:
             hs = headings(source_text(path))
             for h in hs:
                 if h.id is None:
-                    problems.append(Problem(path, h.line, f"heading '{h.text}' has no id: "
-                                            "end it with { #english-id } (the same id in both languages)"))
+                    problems.append(
+                        Problem(
+                            path,
+                            h.line,
+                            f"heading '{h.text}' has no id: "
+                            "end it with { #english-id } (the same id in both languages)",
+                        )
+                    )
             per_lang[lang] = (path, hs)
         if len(per_lang) < 2:
             continue
@@ -77,17 +86,27 @@ def heading_id_parity(docs: Path) -> list[Problem]:
             if de_h and en_h and (de_h.id, de_h.level) == (en_h.id, en_h.level):
                 continue
             if en_h is None:
-                problems.append(Problem(en_path, len(source_text(en_path).splitlines()),
-                                        f"heading '#{de_h.id}' ({rel(de_path)}:{de_h.line}) is missing here"))
+                problems.append(
+                    Problem(
+                        en_path,
+                        len(source_text(en_path).splitlines()),
+                        f"heading '#{de_h.id}' ({rel(de_path)}:{de_h.line}) is missing here",
+                    )
+                )
             elif de_h is None:
-                problems.append(Problem(en_path, en_h.line,
-                                        f"heading '#{en_h.id}' has no German twin in {rel(de_path)}"))
+                problems.append(
+                    Problem(en_path, en_h.line, f"heading '#{en_h.id}' has no German twin in {rel(de_path)}")
+                )
             else:
-                problems.append(Problem(
-                    en_path, en_h.line,
-                    f"heading id '#{en_h.id}' (level {en_h.level}) differs from the German "
-                    f"'#{de_h.id}' (level {de_h.level}) at {rel(de_path)}:{de_h.line}; "
-                    "use the same ids, in the same order, in both languages"))
+                problems.append(
+                    Problem(
+                        en_path,
+                        en_h.line,
+                        f"heading id '#{en_h.id}' (level {en_h.level}) differs from the German "
+                        f"'#{de_h.id}' (level {de_h.level}) at {rel(de_path)}:{de_h.line}; "
+                        "use the same ids, in the same order, in both languages",
+                    )
+                )
             break  # one difference per page: the rest usually follows from it
     return problems
 
@@ -104,8 +123,11 @@ def page_rules(path: Path, text: str) -> tuple[Problem, ...]:
     if problems:
         return tuple(problems)
     if not str(meta.get("description", "")).strip():
-        problems.append(Problem(path, 1, "no 'description:' in the front matter (one sentence for "
-                                         "search engines and link previews)"))
+        problems.append(
+            Problem(
+                path, 1, "no 'description:' in the front matter (one sentence for search engines and link previews)"
+            )
+        )
     problems += legal_date_rule(path, text, meta)
     hs = headings(text)
     h1s = [h for h in hs if h.level == 1]
@@ -113,26 +135,49 @@ def page_rules(path: Path, text: str) -> tuple[Problem, ...]:
         line = h1s[1].line if len(h1s) > 1 else split_front_matter(text)[1]
         problems.append(Problem(path, line, f"a page needs exactly one '# ' title, found {len(h1s)}"))
     lines = text.splitlines()
-    for here, following in zip(hs, [*hs[1:], None]):
+    for here, following in zip(hs, [*hs[1:], None], strict=False):
         end = following.line - 1 if following else len(lines)
-        body = [l for l in lines[here.line:end] if l.strip()]
+        body = [text for text in lines[here.line : end] if text.strip()]
         if not body and (following is None or following.level <= here.level):
-            problems.append(Problem(path, here.line, f"section '{here.text}' is empty: write its text "
-                                                     "or remove the heading"))
+            problems.append(
+                Problem(path, here.line, f"section '{here.text}' is empty: write its text or remove the heading")
+            )
     for number, is_image, alt, target in links(text):
         if is_image and not alt.strip():
-            problems.append(Problem(path, number, f"image {target} has no alt text: write what it shows "
-                                                  "between the brackets, ![like this](...)"))
+            problems.append(
+                Problem(
+                    path,
+                    number,
+                    f"image {target} has no alt text: write what it shows between the brackets, ![like this](...)",
+                )
+            )
         if is_image and re.match(r"(?:https?:)?//", target):
-            problems.append(Problem(path, number, f"image {target} is loaded from another address; "
-                                                  "put the file under docs/assets/ (privacy: no third-party requests)"))
+            problems.append(
+                Problem(
+                    path,
+                    number,
+                    f"image {target} is loaded from another address; "
+                    "put the file under docs/assets/ (privacy: no third-party requests)",
+                )
+            )
     for number, line in body_lines(text):
         if RAW_DANGER.search(line):
-            problems.append(Problem(path, number, "scripts, frames, forms and inline event handlers "
-                                                  "are not allowed in pages (privacy and safety)"))
+            problems.append(
+                Problem(
+                    path,
+                    number,
+                    "scripts, frames, forms and inline event handlers are not allowed in pages (privacy and safety)",
+                )
+            )
         if RAW_RESOURCE.search(line):
-            problems.append(Problem(path, number, "a resource is loaded from another address; put the "
-                                                  "file under docs/assets/ (privacy: no third-party requests)"))
+            problems.append(
+                Problem(
+                    path,
+                    number,
+                    "a resource is loaded from another address; put the "
+                    "file under docs/assets/ (privacy: no third-party requests)",
+                )
+            )
         if RAW_IMG.search(line) and not re.search(r"\balt\s*=\s*[\"'][^\"']+", line):
             problems.append(Problem(path, number, "<img> without alt text"))
     return problems
@@ -140,26 +185,46 @@ def page_rules(path: Path, text: str) -> tuple[Problem, ...]:
 
 # Statutes and regulations a page cites: such a page gives legal guidance and must say when it was
 # last reviewed (front matter `legal_as_of: "YYYY-MM"`, shown under the title with "not legal advice").
-LEGAL_CITATION = re.compile(r"§|\bArt\.\s*\d|\b(?:DSGVO|GDPR|StGB|StPO|DDG|MStV|KUG|TMG|BDSG|UrhG|DSA|BITV|BMG|BGB|SGB)\b")
+LEGAL_CITATION = re.compile(
+    r"§|\bArt\.\s*\d|\b(?:DSGVO|GDPR|StGB|StPO|DDG|MStV|KUG|TMG|BDSG|UrhG|DSA|BITV|BMG|BGB|SGB)\b"
+)
 
 
 def legal_date_rule(path: Path, text: str, meta: dict) -> list[Problem]:
     """Pages that cite a law carry the month their legal content was last reviewed, in a valid form."""
     value = meta.get(LEGAL_AS_OF)
     if value is not None:
-        line = next((n for n, l in enumerate(text.splitlines(), 1) if l.startswith(LEGAL_AS_OF + ":")), 1)
+        line = next((n for n, row in enumerate(text.splitlines(), 1) if row.startswith(LEGAL_AS_OF + ":")), 1)
         if not isinstance(value, str) or not LEGAL_AS_OF_FORMAT.match(value):
-            return [Problem(path, line, f"{LEGAL_AS_OF}: {value!r} is not a month; write it as "
-                                        f'{LEGAL_AS_OF}: "2026-11" (quoted, year-month)')]
+            return [
+                Problem(
+                    path,
+                    line,
+                    f"{LEGAL_AS_OF}: {value!r} is not a month; write it as "
+                    f'{LEGAL_AS_OF}: "2026-11" (quoted, year-month)',
+                )
+            ]
         if value > date.today().strftime("%Y-%m"):
-            return [Problem(path, line, f"{LEGAL_AS_OF}: {value} lies in the future; write the month "
-                                        "in which the legal content was last checked")]
+            return [
+                Problem(
+                    path,
+                    line,
+                    f"{LEGAL_AS_OF}: {value} lies in the future; write the month "
+                    "in which the legal content was last checked",
+                )
+            ]
         return []
     for number, line in body_lines(text):
         if LEGAL_CITATION.search(line):
-            return [Problem(path, number, "this page cites a law, so readers need to know how current it "
-                                          f'is: add {LEGAL_AS_OF}: "YYYY-MM" (the month you checked it) '
-                                          "to the front matter")]
+            return [
+                Problem(
+                    path,
+                    number,
+                    "this page cites a law, so readers need to know how current it "
+                    f'is: add {LEGAL_AS_OF}: "YYYY-MM" (the month you checked it) '
+                    "to the front matter",
+                )
+            ]
     return []
 
 
@@ -185,9 +250,15 @@ def link_parity(docs: Path) -> list[Problem]:
             elif de_l is None:
                 problems.append(Problem(en_path, en_l[0], f"{kind} {en_l[3]} has no German twin in {rel(de_path)}"))
             else:
-                problems.append(Problem(en_path, en_l[0], f"{kind} {en_l[3]} differs from the German "
-                                        f"{de_l[3]} at {rel(de_path)}:{de_l[0]}; keep the same links and "
-                                        "images in the same order in both languages"))
+                problems.append(
+                    Problem(
+                        en_path,
+                        en_l[0],
+                        f"{kind} {en_l[3]} differs from the German "
+                        f"{de_l[3]} at {rel(de_path)}:{de_l[0]}; keep the same links and "
+                        "images in the same order in both languages",
+                    )
+                )
             break
     return problems
 
@@ -195,17 +266,25 @@ def link_parity(docs: Path) -> list[Problem]:
 def glossary_hints(docs: Path) -> list[Problem]:
     """A glossary entry's first paragraph is its hover text: plain and short."""
     from scripts import glossary
+
     problems = []
     for lang in LANGUAGES:
         path = docs / lang / "glossary.md"
         for entry in glossary.terms(path):
             if not entry.hint:
-                problems.append(Problem(path, entry.line, f"glossary term '{entry.term}' needs a first "
-                                                          "paragraph (its hover text)"))
+                problems.append(
+                    Problem(path, entry.line, f"glossary term '{entry.term}' needs a first paragraph (its hover text)")
+                )
             elif len(entry.hint) > glossary.MAX_HINT:
-                problems.append(Problem(path, entry.line, f"the hover text of '{entry.term}' has "
-                                        f"{len(entry.hint)} characters; keep the first paragraph under "
-                                        f"{glossary.MAX_HINT}"))
+                problems.append(
+                    Problem(
+                        path,
+                        entry.line,
+                        f"the hover text of '{entry.term}' has "
+                        f"{len(entry.hint)} characters; keep the first paragraph under "
+                        f"{glossary.MAX_HINT}",
+                    )
+                )
     return problems
 
 
@@ -213,6 +292,7 @@ def link_targets(docs: Path) -> list[Problem]:
     """Relative links and images point to files that exist, and anchors to headings that exist."""
     import posixpath
     from urllib.parse import unquote, urlsplit
+
     problems, ids = [], {}
 
     def ids_of(path: Path) -> set[str]:
@@ -229,11 +309,18 @@ def link_targets(docs: Path) -> list[Problem]:
                     continue
                 if not split.path:
                     if split.fragment and split.fragment not in ids_of(path):
-                        problems.append(Problem(path, number, f"anchor #{split.fragment} does not exist on "
-                                                              "this page; use the id of one of its headings"))
+                        problems.append(
+                            Problem(
+                                path,
+                                number,
+                                f"anchor #{split.fragment} does not exist on "
+                                "this page; use the id of one of its headings",
+                            )
+                        )
                     continue
-                resolved = Path(posixpath.normpath(posixpath.join(posixpath.dirname(
-                    f"{lang}/{page}"), unquote(split.path))))
+                resolved = Path(
+                    posixpath.normpath(posixpath.join(posixpath.dirname(f"{lang}/{page}"), unquote(split.path)))
+                )
                 candidates = [docs / resolved]
                 if resolved.parts and resolved.parts[0] in LANGUAGES:
                     # shared files: docs/de/x/../assets/a.svg is docs/assets/a.svg (as static-i18n resolves it)
@@ -241,11 +328,22 @@ def link_targets(docs: Path) -> list[Problem]:
                 found = next((c for c in candidates if c.is_file()), None)
                 kind = "image" if is_image else "link"
                 if found is None:
-                    problems.append(Problem(path, number, f"{kind} target {split.path} does not exist; "
-                                                          "fix the path (relative to this page)"))
+                    problems.append(
+                        Problem(
+                            path,
+                            number,
+                            f"{kind} target {split.path} does not exist; fix the path (relative to this page)",
+                        )
+                    )
                 elif split.fragment and found.suffix == ".md" and split.fragment not in ids_of(found):
-                    problems.append(Problem(path, number, f"anchor #{split.fragment} does not exist in "
-                                                          f"{rel(found)}; use the id of one of its headings"))
+                    problems.append(
+                        Problem(
+                            path,
+                            number,
+                            f"anchor #{split.fragment} does not exist in "
+                            f"{rel(found)}; use the id of one of its headings",
+                        )
+                    )
     return problems
 
 
@@ -263,8 +361,14 @@ def nav_entries(config_file: Path, docs: Path) -> list[Problem]:
         if match:
             for lang in LANGUAGES:
                 if not (docs / lang / match.group(1)).is_file():
-                    problems.append(Problem(config_file, number, f"the navigation names {match.group(1)}, "
-                                            f"which is missing in docs/{lang}/; add the page or fix the entry"))
+                    problems.append(
+                        Problem(
+                            config_file,
+                            number,
+                            f"the navigation names {match.group(1)}, "
+                            f"which is missing in docs/{lang}/; add the page or fix the entry",
+                        )
+                    )
     return problems
 
 
@@ -277,9 +381,15 @@ def legal_date_parity(docs: Path) -> list[Problem]:
             continue  # reported by page_parity
         values = [front_matter(p, source_text(p))[0].get(LEGAL_AS_OF) for p in paths]
         if len(set(map(str, values))) > 1:
-            problems.append(Problem(paths[1], 1, f"{LEGAL_AS_OF} differs from {rel(paths[0])} "
-                                    f"({values[1]!r} here, {values[0]!r} there); review both and give "
-                                    "them the same month"))
+            problems.append(
+                Problem(
+                    paths[1],
+                    1,
+                    f"{LEGAL_AS_OF} differs from {rel(paths[0])} "
+                    f"({values[1]!r} here, {values[0]!r} there); review both and give "
+                    "them the same month",
+                )
+            )
     return problems
 
 
@@ -312,9 +422,11 @@ def structure(docs: Path) -> list[Problem]:
 def run_all(docs: Path, *, spelling: bool = True) -> list[Problem]:
     """Everything `handbook.py check` runs: the build's checks, terminology and spelling."""
     from scripts import easy_language, terminology
+
     problems = structure(docs) + terminology.check(docs) + easy_language.check(docs)
     if spelling:
         from scripts import spelling as spell
+
         problems += spell.check()
     return problems
 
@@ -323,13 +435,16 @@ def run_all(docs: Path, *, spelling: bool = True) -> list[Problem]:
 
 # Characters that do not show but make two ids differ: format characters (zero-width space and joiners,
 # soft hyphen, direction marks, BOM) and spaces other than the ordinary one.
-INVISIBLE = re.compile(r"[\u00ad\u00a0\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u2000-\u200f\u2028-\u202f"
-                       r"\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0]")
+INVISIBLE = re.compile(
+    r"[\u00ad\u00a0\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u2000-\u200f\u2028-\u202f"
+    r"\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0]"
+)
 ATTR_LIST = re.compile(r"\{[^}]*\}\s*$")
 
 
 def _invisible_name(char: str) -> str:
     import unicodedata
+
     return f"U+{ord(char):04X} {unicodedata.name(char, 'invisible character')}"
 
 
@@ -346,9 +461,15 @@ def invisible_in_ids(docs: Path) -> list[Problem]:
                 block = ATTR_LIST.search(lines[h.line - 1])
                 char = INVISIBLE.search(block.group(0)) if block else None
                 if char:
-                    problems.append(Problem(path, h.line, f"heading id contains an invisible character "
-                                            f"({_invisible_name(char.group(0))}); delete the id and type "
-                                            "it again with a-z, 0-9 and '-' only"))
+                    problems.append(
+                        Problem(
+                            path,
+                            h.line,
+                            f"heading id contains an invisible character "
+                            f"({_invisible_name(char.group(0))}); delete the id and type "
+                            "it again with a-z, 0-9 and '-' only",
+                        )
+                    )
     return problems
 
 
@@ -363,8 +484,14 @@ def duplicate_ids(docs: Path) -> list[Problem]:
                 if h.id is None:
                     continue
                 if h.id in first:
-                    problems.append(Problem(path, h.line, f"heading id '#{h.id}' is already used at line "
-                                            f"{first[h.id]} of this page; give this heading its own id"))
+                    problems.append(
+                        Problem(
+                            path,
+                            h.line,
+                            f"heading id '#{h.id}' is already used at line "
+                            f"{first[h.id]} of this page; give this heading its own id",
+                        )
+                    )
                 else:
                     first[h.id] = h.line
     return problems
@@ -375,6 +502,7 @@ def other_language_links(docs: Path) -> list[Problem]:
     language (the header's language switch is the way across) and the build rejects it."""
     import posixpath
     from urllib.parse import unquote, urlsplit
+
     problems = []
     for lang in LANGUAGES:
         for page in pages(docs, lang):
@@ -383,14 +511,19 @@ def other_language_links(docs: Path) -> list[Problem]:
                 split = urlsplit(target)
                 if target.startswith(("[", "//")) or split.scheme or not split.path:
                     continue
-                resolved = posixpath.normpath(posixpath.join(posixpath.dirname(f"{lang}/{page}"),
-                                                             unquote(split.path)))
+                resolved = posixpath.normpath(posixpath.join(posixpath.dirname(f"{lang}/{page}"), unquote(split.path)))
                 other = resolved.split("/", 1)[0]
                 if other in LANGUAGES and other != lang:
                     own = resolved.split("/", 1)[1] if "/" in resolved else ""
-                    problems.append(Problem(path, number, f"link {target} leads to the {LANGUAGE_NAMES[other]} "
-                                            f"page {other}/{own}; link the {LANGUAGE_NAMES[lang]} page instead "
-                                            "(the language switch in the header leads across)"))
+                    problems.append(
+                        Problem(
+                            path,
+                            number,
+                            f"link {target} leads to the {LANGUAGE_NAMES[other]} "
+                            f"page {other}/{own}; link the {LANGUAGE_NAMES[lang]} page instead "
+                            "(the language switch in the header leads across)",
+                        )
+                    )
     return problems
 
 
@@ -431,8 +564,14 @@ def pages_in_nav(docs: Path) -> list[Problem]:
     for lang in LANGUAGES:
         for page in pages(docs, lang):
             if page not in named:
-                problems.append(Problem(docs / lang / page, 1, f"{page} is not in the navigation: add it to "
-                                        f"`nav:` in {rel(config_path)} (or delete the page in both languages)"))
+                problems.append(
+                    Problem(
+                        docs / lang / page,
+                        1,
+                        f"{page} is not in the navigation: add it to "
+                        f"`nav:` in {rel(config_path)} (or delete the page in both languages)",
+                    )
+                )
     return problems
 
 
@@ -460,8 +599,10 @@ def chosen_pages(docs: Path, paths: list[Path]) -> Selection:
         if not os.path.lexists(path):
             raise ValueError(f"{path}: no such file or folder")
         if not any(_located(path).is_relative_to(base.resolve()) for base in allowed):
-            raise ValueError(f"{path}: outside {rel(docs)}/, includes/ and overrides/; name files or folders "
-                             f"there, such as {rel(docs)}/de/ (or no paths at all, to check everything)")
+            raise ValueError(
+                f"{path}: outside {rel(docs)}/, includes/ and overrides/; name files or folders "
+                f"there, such as {rel(docs)}/de/ (or no paths at all, to check everything)"
+            )
         for lang in LANGUAGES:
             base = docs.resolve() / lang
             if _located(path) == docs.resolve():
@@ -480,7 +621,8 @@ def only_pages(problems: list[Problem], docs: Path, chosen: set[str]) -> list[Pr
     either language (a page and its twin go together)."""
     wanted = {(docs / lang / page).resolve() for lang in LANGUAGES for page in chosen}
     named = getattr(chosen, "paths", ())
-    return [p for p in problems
-            if p.path.resolve() in wanted or any(_located(p.path).is_relative_to(path) for path in named)]
-
-
+    return [
+        p
+        for p in problems
+        if p.path.resolve() in wanted or any(_located(p.path).is_relative_to(path) for path in named)
+    ]

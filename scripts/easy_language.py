@@ -57,22 +57,78 @@ EXPLAINED = {
 }
 
 CONJUNCTIONS = {
-    "de": {"weil", "dass", "wenn", "ob", "obwohl", "sodass", "nachdem", "bevor", "sobald", "falls",
-           "damit", "indem", "seit", "seitdem", "bis"},
-    "en": {"because", "that", "if", "which", "who", "whom", "whose", "when", "whenever", "while",
-           "although", "though", "unless", "whether", "until", "where", "since"},
+    "de": {
+        "weil",
+        "dass",
+        "wenn",
+        "ob",
+        "obwohl",
+        "sodass",
+        "nachdem",
+        "bevor",
+        "sobald",
+        "falls",
+        "damit",
+        "indem",
+        "seit",
+        "seitdem",
+        "bis",
+    },
+    "en": {
+        "because",
+        "that",
+        "if",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "when",
+        "whenever",
+        "while",
+        "although",
+        "though",
+        "unless",
+        "whether",
+        "until",
+        "where",
+        "since",
+    },
 }
 AFTER_COMMA = {
-    "de": {"und", "oder", "aber", "denn", "sondern", "der", "die", "das", "dem", "den", "deren", "dessen",
-           "welche", "welcher", "welches", "wo", "was", "wie", "als", "während", "um", "ohne"},
+    "de": {
+        "und",
+        "oder",
+        "aber",
+        "denn",
+        "sondern",
+        "der",
+        "die",
+        "das",
+        "dem",
+        "den",
+        "deren",
+        "dessen",
+        "welche",
+        "welcher",
+        "welches",
+        "wo",
+        "was",
+        "wie",
+        "als",
+        "während",
+        "um",
+        "ohne",
+    },
     "en": {"and", "or", "but", "so", "yet", "as", "what", "how"},
 }
 # Words that introduce a clause only after a comma (else an adverb: "Damit finden Sie ...", "bis 5").
 COMMA_ONLY = {"de": {"damit", "seit", "bis"}, "en": {"since", "where"}}
 
 SHORT_FORMS = r"(?:bzw|usw|etc|ca|vgl|ggf|evtl|inkl|sog|bspw|zzgl|Nr|Tel|Dr|approx|incl|esp|vs)\."
-ABBREVIATION = re.compile(r"(?<![\w.])(?:[A-Za-zÄÖÜäöü]\.\s?){2,}"  # z. B., d. h., u. a., e.g., i.e.
-                          r"|(?<![\w.])" + SHORT_FORMS)
+ABBREVIATION = re.compile(
+    r"(?<![\w.])(?:[A-Za-zÄÖÜäöü]\.\s?){2,}"  # z. B., d. h., u. a., e.g., i.e.
+    r"|(?<![\w.])" + SHORT_FORMS
+)
 CAPITALS = re.compile(r"\b([A-ZÄÖÜ]{2,})s?\b")
 PERCENT = re.compile(r"%|\bProzent\b|\bper ?cent\b", re.IGNORECASE)
 WORD = re.compile(r"[\wÄÖÜäöüß]+(?:[·-][\wÄÖÜäöüß]+)*")
@@ -80,19 +136,42 @@ SENTENCE_END = re.compile(r"(?<=[.!?])[\"“”»«']?\s+(?=[\"„“«»']?[A-Z
 # A break after "z. B.", "e.g.", "bzw." or "1." is no sentence end.
 NOT_AN_END = re.compile(r"(?:^|\s)(?:(?:[A-Za-zÄÖÜäöü]\.\s?)+|\d+\.|" + SHORT_FORMS + r")$")
 PASSIVE = {
-    "de": (re.compile(r"\b(?:wird|werden|wurde|wurden|worden|werde|wirst|werdet)\b", re.IGNORECASE),
-           re.compile(r"\b(?:[a-zäöüß]*ge[a-zäöüß]{2,}(?:t|en)|[a-zäöüß]+iert|"
-                      r"(?:be|ver|er|ent|zer)[a-zäöüß]{3,}t)\b")),
-    "en": (None,
-           re.compile(r"\b(?:am|is|are|was|were|be|been|being|get|gets|got)\s+(?:\w+ly\s+)?"
-                      r"(?:\w{2,}ed|made|shown|given|written|done|seen|known|found|built|sent|taken|told|"
-                      r"kept|held|brought|bought|paid|chosen|spoken|hidden|broken|forgotten|driven|stolen|"
-                      r"thrown|grown|drawn|torn|worn|shaken|frozen|begun|meant|taught|caught|thought|left|"
-                      r"lost|sold|heard|felt|read|put|set|cut|run|won|led|spent|understood)\b", re.IGNORECASE)),
+    "de": (
+        re.compile(r"\b(?:wird|werden|wurde|wurden|worden|werde|wirst|werdet)\b", re.IGNORECASE),
+        re.compile(
+            r"\b(?:[a-zäöüß]*ge[a-zäöüß]{2,}(?:t|en)|[a-zäöüß]+iert|"
+            r"(?:be|ver|er|ent|zer)[a-zäöüß]{3,}t)\b"
+        ),
+    ),
+    "en": (
+        None,
+        re.compile(
+            r"\b(?:am|is|are|was|were|be|been|being|get|gets|got)\s+(?:\w+ly\s+)?"
+            r"(?:\w{2,}ed|made|shown|given|written|done|seen|known|found|built|sent|taken|told|"
+            r"kept|held|brought|bought|paid|chosen|spoken|hidden|broken|forgotten|driven|stolen|"
+            r"thrown|grown|drawn|torn|worn|shaken|frozen|begun|meant|taught|caught|thought|left|"
+            r"lost|sold|heard|felt|read|put|set|cut|run|won|led|spent|understood)\b",
+            re.IGNORECASE,
+        ),
+    ),
 }
 # Words that look like participles but are not (infinitives and adjectives starting with ge-).
-NOT_PARTICIPLES = {"gehen", "geben", "gelten", "gewinnen", "gehören", "gefallen", "genießen", "geschehen",
-                   "gerecht", "gesamt", "gegen", "gestalten", "gebrauchen", "genügen"}
+NOT_PARTICIPLES = {
+    "gehen",
+    "geben",
+    "gelten",
+    "gewinnen",
+    "gehören",
+    "gefallen",
+    "genießen",
+    "geschehen",
+    "gerecht",
+    "gesamt",
+    "gegen",
+    "gestalten",
+    "gebrauchen",
+    "genügen",
+}
 
 LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+\.)\s+(?:\[[ xX]\]\s+)?")
 ADMONITION = re.compile(r'^\s*(?:!!!|\?\?\?\+?)\s+\w+(?:\s+"([^"]*)")?\s*$')
@@ -112,9 +191,9 @@ def sentences(text: str) -> list[str]:
     """The sentences of one line (a break after "z. B." or "1." is no sentence end)."""
     parts, start = [], 0
     for m in SENTENCE_END.finditer(text):
-        if NOT_AN_END.search(text[start:m.start()]):
+        if NOT_AN_END.search(text[start : m.start()]):
             continue
-        parts.append(text[start:m.start()].strip())
+        parts.append(text[start : m.start()].strip())
         start = m.end()
     parts.append(text[start:].strip())
     return [p for p in parts if WORD.search(p)]
@@ -155,31 +234,49 @@ def word_rules(path: Path, number: int, text: str, lang: str, page_text: str) ->
     """Abbreviations, unexplained capitals, percentages and long unsplit words on one line."""
     problems = []
     for m in ABBREVIATION.finditer(text):
-        problems.append(Problem(path, number, f"easy language: abbreviation '{m.group(0).strip()}'; "
-                                              "write the words out"))
+        problems.append(
+            Problem(path, number, f"easy language: abbreviation '{m.group(0).strip()}'; write the words out")
+        )
     for m in CAPITALS.finditer(text):
         term = m.group(1)
         explanation = EXPLAINED.get(term, {}).get(lang)
         if explanation is None:
-            problems.append(Problem(path, number, f"easy language: abbreviation '{term}'; write the words "
-                                                  "out, or explain the term on the page and add it to "
-                                                  "EXPLAINED in scripts/easy_language.py"))
+            problems.append(
+                Problem(
+                    path,
+                    number,
+                    f"easy language: abbreviation '{term}'; write the words "
+                    "out, or explain the term on the page and add it to "
+                    "EXPLAINED in scripts/easy_language.py",
+                )
+            )
         elif not re.search(explanation, page_text):
-            problems.append(Problem(path, number, f"easy language: '{term}' is not explained on this page; "
-                                                  f"add a sentence matching {explanation!r}"))
+            problems.append(
+                Problem(
+                    path,
+                    number,
+                    f"easy language: '{term}' is not explained on this page; add a sentence matching {explanation!r}",
+                )
+            )
     if PERCENT.search(text):
-        problems.append(Problem(path, number, "easy language: percentage; say it in words "
-                                              "(\"1 of 4 people\", \"most people\")"))
+        problems.append(
+            Problem(path, number, 'easy language: percentage; say it in words ("1 of 4 people", "most people")')
+        )
     limit = LONG_WORD[lang]
     for word in WORD.findall(text):
         letters = re.sub(r"[^A-Za-zÄÖÜäöüß]", "", word)
-        if ("·" in word or "-" in word or len(letters) <= limit
-                or word.lower() in LONG_WORDS_ALLOWED[lang]):
+        if "·" in word or "-" in word or len(letters) <= limit or word.lower() in LONG_WORDS_ALLOWED[lang]:
             continue
-        advice = ("split it with · or - (\"Arbeits·blätter\", \"Arbeits-Blätter\")" if lang == "de"
-                  else "use a shorter word, or add it to LONG_WORDS_ALLOWED in scripts/easy_language.py")
-        problems.append(Problem(path, number, f"easy language: long word '{word}' ({len(letters)} "
-                                              f"letters, more than {limit}); {advice}"))
+        advice = (
+            'split it with · or - ("Arbeits·blätter", "Arbeits-Blätter")'
+            if lang == "de"
+            else "use a shorter word, or add it to LONG_WORDS_ALLOWED in scripts/easy_language.py"
+        )
+        problems.append(
+            Problem(
+                path, number, f"easy language: long word '{word}' ({len(letters)} letters, more than {limit}); {advice}"
+            )
+        )
     return problems
 
 
@@ -188,16 +285,26 @@ def sentence_rules(path: Path, number: int, sentence: str, lang: str) -> list[Pr
     problems = []
     count = len(words(sentence))
     if count > MAX_WORDS:
-        problems.append(Problem(path, number, f"easy language: sentence has {count} words (at most "
-                                              f"{MAX_WORDS}); split it into two sentences"))
+        problems.append(
+            Problem(
+                path,
+                number,
+                f"easy language: sentence has {count} words (at most {MAX_WORDS}); split it into two sentences",
+            )
+        )
     clauses = clause_count(sentence, lang)
     if clauses > MAX_CLAUSES:
-        problems.append(Problem(path, number, f"easy language: sentence has {clauses} clauses (at most "
-                                              f"{MAX_CLAUSES}); make one statement per sentence"))
+        problems.append(
+            Problem(
+                path,
+                number,
+                f"easy language: sentence has {clauses} clauses (at most "
+                f"{MAX_CLAUSES}); make one statement per sentence",
+            )
+        )
     found = passive(sentence, lang)
     if found:
-        problems.append(Problem(path, number, f"easy language: passive '{found}'; say who does it "
-                                              "(active voice)"))
+        problems.append(Problem(path, number, f"easy language: passive '{found}'; say who does it (active voice)"))
     return problems
 
 
@@ -208,9 +315,15 @@ def check_page(path: Path, text: str, lang: str) -> list[Problem]:
     if title is not None:
         line = text.splitlines()[title.line - 1]
         if not re.search(r"\{[^}]*\." + TITLE_CLASS + r"\b[^}]*\}\s*$", line):
-            problems.append(Problem(path, title.line, f"easy language: the title needs the class "
-                                                      f".{TITLE_CLASS} for the larger type: "
-                                                      f"'# Title {{ #id .{TITLE_CLASS} }}'"))
+            problems.append(
+                Problem(
+                    path,
+                    title.line,
+                    f"easy language: the title needs the class "
+                    f".{TITLE_CLASS} for the larger type: "
+                    f"'# Title {{ #id .{TITLE_CLASS} }}'",
+                )
+            )
     counts: list[int] = []
     previous_prose = False
     for number, raw in body_lines(text):
@@ -225,24 +338,42 @@ def check_page(path: Path, text: str, lang: str) -> list[Problem]:
         else:
             line_text = plain(LIST_ITEM.sub("", HEADING_LINE.sub("", raw)).replace("|", " "))
         if previous_prose and not (is_heading or is_item or admonition):
-            problems.append(Problem(path, number, "easy language: this line runs on from the line above "
-                                                  "into one paragraph; leave a blank line between "
-                                                  "sentences (one sentence per line)"))
+            problems.append(
+                Problem(
+                    path,
+                    number,
+                    "easy language: this line runs on from the line above "
+                    "into one paragraph; leave a blank line between "
+                    "sentences (one sentence per line)",
+                )
+            )
         previous_prose = not (is_heading or admonition)
         problems += word_rules(path, number, line_text, lang, text)
         found = sentences(line_text)
         if len(found) > 1:
-            problems.append(Problem(path, number, f"easy language: {len(found)} sentences on one line; "
-                                                  "put each sentence on its own line, with a blank line "
-                                                  "between"))
+            problems.append(
+                Problem(
+                    path,
+                    number,
+                    f"easy language: {len(found)} sentences on one line; "
+                    "put each sentence on its own line, with a blank line "
+                    "between",
+                )
+            )
         for sentence in found:
             problems += sentence_rules(path, number, sentence, lang)
             if not is_heading and not admonition:
                 counts.append(len(words(sentence)))
     if counts and sum(counts) / len(counts) > MAX_AVERAGE:
         line = title.line if title else 1
-        problems.append(Problem(path, line, f"easy language: sentences have {sum(counts) / len(counts):.1f} "
-                                            f"words on average (at most {MAX_AVERAGE}); shorten the longest"))
+        problems.append(
+            Problem(
+                path,
+                line,
+                f"easy language: sentences have {sum(counts) / len(counts):.1f} "
+                f"words on average (at most {MAX_AVERAGE}); shorten the longest",
+            )
+        )
     return problems
 
 

@@ -116,8 +116,7 @@ def _missing_apt(packages) -> list[str]:
         return []  # not a Debian-like system: the checks that need a tool say so themselves
     missing = []
     for pkg in packages:
-        out = subprocess.run(["dpkg-query", "-W", "-f=${Status}", pkg],
-                             capture_output=True, text=True)
+        out = subprocess.run(["dpkg-query", "-W", "-f=${Status}", pkg], capture_output=True, text=True)
         if "install ok installed" not in out.stdout:
             missing.append(pkg)
     return missing
@@ -128,13 +127,14 @@ def _apt_install(packages: list[str]) -> None:
         raise SetupError(
             "these system packages are missing: " + " ".join(packages) + "\n"
             "Install them, then run the command again:\n"
-            "    sudo apt-get update && sudo apt-get install -y --no-install-recommends "
-            + " ".join(packages)
+            "    sudo apt-get update && sudo apt-get install -y --no-install-recommends " + " ".join(packages)
         )
     print("[setup] apt-get install " + " ".join(packages), flush=True)
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    for cmd in (["apt-get", "update", "-qq"],
-                ["apt-get", "install", "-y", "-qq", "--no-install-recommends", *packages]):
+    for cmd in (
+        ["apt-get", "update", "-qq"],
+        ["apt-get", "install", "-y", "-qq", "--no-install-recommends", *packages],
+    ):
         if subprocess.run(cmd, env=env).returncode != 0:
             raise SetupError(f"{' '.join(cmd)} failed (see the messages above)")
 
@@ -173,8 +173,7 @@ def ensure_node_modules(directory: Path = ROOT) -> Path:
     if not npm:
         raise SetupError("npm is missing: apt-get install nodejs npm")
     where = directory.relative_to(ROOT).as_posix() + "/" if directory != ROOT else ""
-    print(f"[setup] npm ci in ./{where} (pinned, integrity-checked helpers from package-lock.json)",
-          flush=True)
+    print(f"[setup] npm ci in ./{where} (pinned, integrity-checked helpers from package-lock.json)", flush=True)
     cmd = [npm, "ci", "--no-audit", "--no-fund", "--ignore-scripts"]
     if subprocess.run(cmd, cwd=directory).returncode != 0:
         raise SetupError(f"npm ci in ./{where} failed (see the messages above)")

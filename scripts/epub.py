@@ -50,29 +50,74 @@ EPUB_NS = "http://www.idpf.org/2007/ops"
 OPF_NS = "http://www.idpf.org/2007/opf"
 DC_NS = "http://purl.org/dc/elements/1.1/"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-OEBPS = "EPUB"                                   # folder of the publication inside the zip
+OEBPS = "EPUB"  # folder of the publication inside the zip
 FONTS_CSS = Path("assets") / "stylesheets" / "fonts.css"
 FONT_URL = re.compile(r'url\("?\.\./fonts/([^")]+)"?\)')
 FONT_LICENCE = ROOT / "docs" / "assets" / "fonts" / "atkinson-hyperlegible" / "LICENSE"
 LICENCE_URL = "https://creativecommons.org/licenses/by-sa/4.0/"
 COMPRESSION_LEVEL = 9
-MEDIA_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
-               ".svg": "image/svg+xml", ".webp": "image/webp", ".woff2": "font/woff2"}
+MEDIA_TYPES = {
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+    ".svg": "image/svg+xml",
+    ".webp": "image/webp",
+    ".woff2": "font/woff2",
+}
 ACCESSIBILITY = {
     "schema:accessMode": ["textual", "visual"],
     "schema:accessModeSufficient": ["textual", "textual,visual"],
-    "schema:accessibilityFeature": ["structuralNavigation", "tableOfContents", "alternativeText",
-                                    "readingOrder", "displayTransformability"],
+    "schema:accessibilityFeature": [
+        "structuralNavigation",
+        "tableOfContents",
+        "alternativeText",
+        "readingOrder",
+        "displayTransformability",
+    ],
     "schema:accessibilityHazard": ["none"],
 }
 # The HTML parser lowercases names; SVG inside XHTML needs them in their own case.
-SVG_NAMES = {name.lower(): name for name in (
-    "viewBox", "preserveAspectRatio", "textLength", "lengthAdjust", "gradientUnits",
-    "gradientTransform", "patternUnits", "patternContentUnits", "patternTransform", "clipPathUnits",
-    "maskUnits", "maskContentUnits", "markerWidth", "markerHeight", "markerUnits", "refX", "refY",
-    "startOffset", "spreadMethod", "stdDeviation", "pathLength", "linearGradient", "radialGradient",
-    "clipPath", "textPath", "foreignObject", "feGaussianBlur", "feOffset", "feBlend", "feFlood",
-    "feComposite", "feMerge", "feMergeNode", "feColorMatrix", "feDropShadow")}
+SVG_NAMES = {
+    name.lower(): name
+    for name in (
+        "viewBox",
+        "preserveAspectRatio",
+        "textLength",
+        "lengthAdjust",
+        "gradientUnits",
+        "gradientTransform",
+        "patternUnits",
+        "patternContentUnits",
+        "patternTransform",
+        "clipPathUnits",
+        "maskUnits",
+        "maskContentUnits",
+        "markerWidth",
+        "markerHeight",
+        "markerUnits",
+        "refX",
+        "refY",
+        "startOffset",
+        "spreadMethod",
+        "stdDeviation",
+        "pathLength",
+        "linearGradient",
+        "radialGradient",
+        "clipPath",
+        "textPath",
+        "foreignObject",
+        "feGaussianBlur",
+        "feOffset",
+        "feBlend",
+        "feFlood",
+        "feComposite",
+        "feMerge",
+        "feMergeNode",
+        "feColorMatrix",
+        "feDropShadow",
+    )
+}
 
 # Reading, not the page layout of the site: the reader's font size, margins and night mode win.
 READING_CSS = """
@@ -125,6 +170,7 @@ class EpubError(pdf.PdfError):
 @dataclass
 class Resource:
     """One file of the publication: its path inside EPUB/, bytes, media type and manifest properties."""
+
     href: str
     data: bytes
     media_type: str
@@ -134,18 +180,20 @@ class Resource:
 
 # --- XHTML ---------------------------------------------------------------------------------------
 
+
 def _copy_tree(source, parent: etree._Element, in_svg: bool = False) -> None:
     """Copy an element parsed as HTML into an XHTML tree: XHTML namespace, SVG namespace (with its names
     in their own case) below <svg>; comments and processing instructions go."""
-    if not isinstance(source.tag, str):       # comment, processing instruction
+    if not isinstance(source.tag, str):  # comment, processing instruction
         if parent is not None and source.tail:
             _append_text(parent, source.tail)
         return
     entering_svg = source.tag == "svg" and not in_svg
     in_svg = in_svg or source.tag == "svg"
     name = SVG_NAMES.get(source.tag, source.tag) if in_svg else source.tag
-    element = etree.SubElement(parent, f"{{{SVG_NS if in_svg else XHTML_NS}}}{name}",
-                               nsmap={None: SVG_NS} if entering_svg else None)
+    element = etree.SubElement(
+        parent, f"{{{SVG_NS if in_svg else XHTML_NS}}}{name}", nsmap={None: SVG_NS} if entering_svg else None
+    )
     for key, value in source.attrib.items():
         if key == "xmlns" or key.startswith("xmlns:"):
             continue
@@ -207,17 +255,18 @@ def _h(tag: str, parent: etree._Element, text: str | None = None, **attrs: str) 
 
 # --- the cover picture ---------------------------------------------------------------------------
 
-COVER_SIZE = (1600, 2400)    # portrait 2:3, the shape reading apps show covers in
+COVER_SIZE = (1600, 2400)  # portrait 2:3, the shape reading apps show covers in
 COVER_MAX_BYTES = 200 * 1024
 COVER_IMAGE = "images/cover.png"
 COVER_MARGIN = 136
-COVER_CACHE = ROOT / ".cache" / "social"   # the TTFs made from the site's WOFF2 fonts, shared with the previews
+COVER_CACHE = ROOT / ".cache" / "social"  # the TTFs made from the site's WOFF2 fonts, shared with the previews
 
 
 @dataclass(frozen=True)
 class CoverText:
     """What the cover picture shows: the handbook's title (split at its colon into a large name and a
     line below), the kicker above it, the subtitle and the edition."""
+
     kicker: str
     title: str
     subtitle: str
@@ -236,8 +285,9 @@ def cover_text(strings: dict, lang: str, ed: pdf.Edition) -> CoverText:
     return CoverText(strings["pdf_kicker"], strings["pdf_title"], strings["pdf_subtitle"], edition)
 
 
-def _lines_at(text: str, font_path: Path, sizes: range, width: int,
-              max_lines: int) -> tuple[ImageFont.FreeTypeFont, list[str]]:
+def _lines_at(
+    text: str, font_path: Path, sizes: range, width: int, max_lines: int
+) -> tuple[ImageFont.FreeTypeFont, list[str]]:
     """The largest font size at which text fits on max_lines lines of width (social_images.wrap)."""
     for size in sizes:
         font = ImageFont.truetype(str(font_path), size)
@@ -261,15 +311,17 @@ def cover_image(text: CoverText, root: Path = ROOT, cache: Path = COVER_CACHE) -
         raise EpubError(f"EPUB cover: {error}") from None
     width, height = COVER_SIZE
     inner = width - 2 * COVER_MARGIN
-    field = 1500                                    # bottom of the petrol field
+    field = 1500  # bottom of the petrol field
     image = Image.new("RGB", COVER_SIZE, colours["ground"])
     pen = ImageDraw.Draw(image)
     pen.rectangle((0, 0, width, field), fill=colours["band"])
     mark = logo.draw(240)
     image.paste(mark, (COVER_MARGIN, 150), mark)
     if _title_block(pen, text, bold, colours, field) < 150 + 240 + 60:
-        raise EpubError(f"mkdocs.yml: extra.strings pdf_title '{text.title}' is too long for the EPUB "
-                        "cover (it would run into the logo); shorten it")
+        raise EpubError(
+            f"mkdocs.yml: extra.strings pdf_title '{text.title}' is too long for the EPUB "
+            "cover (it would run into the logo); shorten it"
+        )
     # Subtitle and edition on the pale field, the clay edge at the foot.
     sub_font, sub_lines = _lines_at(text.subtitle, regular, range(72, 39, -4), inner, 3)
     y = field + 150
@@ -282,11 +334,14 @@ def cover_image(text: CoverText, root: Path = ROOT, cache: Path = COVER_CACHE) -
     pen.rectangle((0, height - 40, width, height), fill=colours["part"])
     out = io.BytesIO()
     image.quantize(colors=64, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(
-        out, format="PNG", optimize=True)
+        out, format="PNG", optimize=True
+    )
     data = out.getvalue()
     if len(data) > COVER_MAX_BYTES:
-        raise EpubError(f"EPUB cover: the picture has {len(data)} bytes, more than {COVER_MAX_BYTES}; "
-                        "simplify the drawing in scripts/epub.py cover_image")
+        raise EpubError(
+            f"EPUB cover: the picture has {len(data)} bytes, more than {COVER_MAX_BYTES}; "
+            "simplify the drawing in scripts/epub.py cover_image"
+        )
     return data
 
 
@@ -295,9 +350,9 @@ def _title_block(pen: ImageDraw.ImageDraw, text: CoverText, bold: Path, colours:
     colon) large, the rest of the title below it. Returns the top of the kicker."""
     inner = COVER_SIZE[0] - 2 * COVER_MARGIN
     name, _, rest = text.title.partition(": ")
-    rest = rest[:1].upper() + rest[1:]           # a line of its own starts with a capital
+    rest = rest[:1].upper() + rest[1:]  # a line of its own starts with a capital
     name_font, name_lines = _lines_at(name, bold, range(200, 99, -8), inner, 3)
-    rest_font, rest_lines = (_lines_at(rest, bold, range(96, 55, -4), inner, 3) if rest else (None, []))
+    rest_font, rest_lines = _lines_at(rest, bold, range(96, 55, -4), inner, 3) if rest else (None, [])
     name_step, rest_step = round(name_font.size * 1.08), round(rest_font.size * 1.2) if rest_font else 0
     y = field - 150 - rest_step * len(rest_lines)
     for line in rest_lines:
@@ -310,7 +365,7 @@ def _title_block(pen: ImageDraw.ImageDraw, text: CoverText, bold: Path, colours:
         y += name_step
     kicker_font = si._fit_line(text.kicker.upper(), bold, 52, inner)
     x = COVER_MARGIN
-    for letter in text.kicker.upper():           # spaced capitals, as on the PDF's cover
+    for letter in text.kicker.upper():  # spaced capitals, as on the PDF's cover
         pen.text((x, top - 70), letter, font=kicker_font, fill=colours["on_band"], anchor="ls")
         x += kicker_font.getlength(letter) + kicker_font.size * 0.12
     pen.rectangle((COVER_MARGIN, top - 40, COVER_MARGIN + 140, top - 30), fill=colours["on_band"])
@@ -318,6 +373,7 @@ def _title_block(pen: ImageDraw.ImageDraw, text: CoverText, bold: Path, colours:
 
 
 # --- the book ------------------------------------------------------------------------------------
+
 
 def identifier(config: dict, lang: str) -> str:
     """The same book keeps its identifier from edition to edition: derived from the site's address."""
@@ -334,8 +390,10 @@ def _images(body: etree._Element, site: Path, source: str, resources: dict[str, 
         path = Path(unquote(urlsplit(img.get("src", "")).path)).resolve()
         media_type = MEDIA_TYPES.get(path.suffix.lower())
         if media_type is None or not path.is_relative_to(site):
-            raise EpubError(f"{source}: image {img.get('src')} cannot go into the EPUB (use PNG, JPEG, "
-                            "GIF, WebP or SVG under docs/assets/)")
+            raise EpubError(
+                f"{source}: image {img.get('src')} cannot go into the EPUB (use PNG, JPEG, "
+                "GIF, WebP or SVG under docs/assets/)"
+            )
         href = "images/" + path.relative_to(site).as_posix().replace("/", "-")
         resources.setdefault(href, Resource(href, path.read_bytes(), media_type))
         img.set("src", href)
@@ -361,8 +419,10 @@ def _rewrite_links(chapter: pdf.Chapter, body: etree._Element, targets: dict[str
             continue
         fragment = href[1:]
         if fragment not in targets:
-            raise EpubError(f"{chapter.source}: link {href} leads to no place in the EPUB; "
-                            "check the link's target page and heading id")
+            raise EpubError(
+                f"{chapter.source}: link {href} leads to no place in the EPUB; "
+                "check the link's target page and heading id"
+            )
         a.set("href", f"{targets[fragment]}#{fragment}")
 
 
@@ -370,6 +430,7 @@ def _drop_links_to_self(article_html: str, own_url: str) -> str:
     """A link to this EPUB means nothing inside it: it goes like the PDF's link to itself (with the line
     introducing it), reusing pdf's rule."""
     from bs4 import BeautifulSoup
+
     if own_url not in article_html:
         return article_html
     soup = BeautifulSoup(article_html, "lxml")
@@ -429,10 +490,12 @@ def navigation(parts: list[pdf.Part], lang: str, strings: dict) -> bytes:
     _h("h2", landmarks, strings["pdf_contents"])
     marks = _h("ol", landmarks)
     first = parts[0].chapters[0]
-    for kind, href, label in (("cover", "cover.xhtml", strings["pdf_title"]),
-                              ("titlepage", "titlepage.xhtml", strings["pdf_title"]),
-                              ("toc", "nav.xhtml#toc", strings["pdf_contents"]),
-                              ("bodymatter", _chapter_file(first), first.title)):
+    for kind, href, label in (
+        ("cover", "cover.xhtml", strings["pdf_title"]),
+        ("titlepage", "titlepage.xhtml", strings["pdf_title"]),
+        ("toc", "nav.xhtml#toc", strings["pdf_contents"]),
+        ("bodymatter", _chapter_file(first), first.title),
+    ):
         link = _h("a", _h("li", marks), label, href=href)
         link.set(f"{{{EPUB_NS}}}type", kind)
     return _serialise(root)
@@ -462,11 +525,13 @@ def stylesheet(site: Path, resources: dict[str, Resource]) -> bytes:
     return (css + READING_CSS).encode("utf-8")
 
 
-def package(lang: str, strings: dict, config: dict, ed: pdf.Edition,
-            resources: list[Resource], spine: list[Resource]) -> bytes:
+def package(
+    lang: str, strings: dict, config: dict, ed: pdf.Edition, resources: list[Resource], spine: list[Resource]
+) -> bytes:
     """content.opf: metadata (with accessibility), manifest and reading order."""
-    root = etree.Element(f"{{{OPF_NS}}}package", nsmap={None: OPF_NS, "dc": DC_NS},
-                         version="3.0", **{"unique-identifier": "book-id"})
+    root = etree.Element(
+        f"{{{OPF_NS}}}package", nsmap={None: OPF_NS, "dc": DC_NS}, version="3.0", **{"unique-identifier": "book-id"}
+    )
     root.set(XML_LANG, lang)
     meta = etree.SubElement(root, f"{{{OPF_NS}}}metadata")
 
@@ -500,10 +565,12 @@ def package(lang: str, strings: dict, config: dict, ed: pdf.Edition,
     return etree.tostring(root, xml_declaration=True, encoding="utf-8")
 
 
-CONTAINER = (b'<?xml version="1.0" encoding="UTF-8"?>\n'
-             b'<container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container">'
-             b'<rootfiles><rootfile full-path="' + OEBPS.encode() + b'/content.opf" '
-             b'media-type="application/oebps-package+xml"/></rootfiles></container>\n')
+CONTAINER = (
+    b'<?xml version="1.0" encoding="UTF-8"?>\n'
+    b'<container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container">'
+    b'<rootfiles><rootfile full-path="' + OEBPS.encode() + b'/content.opf" '
+    b'media-type="application/oebps-package+xml"/></rootfiles></container>\n'
+)
 
 
 def write_zip(target: Path, files: dict[str, bytes], ed: pdf.Edition) -> None:
@@ -522,8 +589,7 @@ def write_zip(target: Path, files: dict[str, bytes], ed: pdf.Edition) -> None:
                 archive.writestr(info, files[name])
             else:
                 info.compress_type = zipfile.ZIP_DEFLATED
-                archive.writestr(info, files[name], compress_type=zipfile.ZIP_DEFLATED,
-                                 compresslevel=COMPRESSION_LEVEL)
+                archive.writestr(info, files[name], compress_type=zipfile.ZIP_DEFLATED, compresslevel=COMPRESSION_LEVEL)
     tmp.replace(target)
 
 
@@ -554,18 +620,26 @@ def build(site: Path, lang: str, target: Path | None = None, config: dict | None
     targets = _link_targets(parts, bodies)
     chapters = [c for part in parts for c in part.chapters]
     text = cover_text(strings, lang, ed)
-    resources[COVER_IMAGE] = Resource(COVER_IMAGE, cover_image(text), "image/png", "cover-image",
-                                      item_id="cover-image")
-    spine = [Resource("cover.xhtml", cover(lang, text), "application/xhtml+xml", item_id="cover"),
-             Resource("titlepage.xhtml", title_page(lang, strings, config, ed), "application/xhtml+xml",
-                      item_id="titlepage"),
-             Resource("nav.xhtml", navigation(parts, lang, strings), "application/xhtml+xml", "nav",
-                      item_id="nav")]
+    resources[COVER_IMAGE] = Resource(COVER_IMAGE, cover_image(text), "image/png", "cover-image", item_id="cover-image")
+    spine = [
+        Resource("cover.xhtml", cover(lang, text), "application/xhtml+xml", item_id="cover"),
+        Resource(
+            "titlepage.xhtml", title_page(lang, strings, config, ed), "application/xhtml+xml", item_id="titlepage"
+        ),
+        Resource("nav.xhtml", navigation(parts, lang, strings), "application/xhtml+xml", "nav", item_id="nav"),
+    ]
     for chapter in chapters:
         _rewrite_links(chapter, bodies[chapter.key], targets)
         has_svg = next(bodies[chapter.key].iter(f"{{{SVG_NS}}}svg"), None) is not None
-        spine.append(Resource(_chapter_file(chapter), _serialise(documents[chapter.key]),
-                              "application/xhtml+xml", "svg" if has_svg else "", item_id=chapter.key))
+        spine.append(
+            Resource(
+                _chapter_file(chapter),
+                _serialise(documents[chapter.key]),
+                "application/xhtml+xml",
+                "svg" if has_svg else "",
+                item_id=chapter.key,
+            )
+        )
     extra = [Resource("style.css", style, "text/css"), *sorted(resources.values(), key=lambda r: r.href)]
     for number, resource in enumerate(extra, 1):
         resource.item_id = resource.item_id or f"r{number}"
@@ -574,10 +648,19 @@ def build(site: Path, lang: str, target: Path | None = None, config: dict | None
     files.update({f"{OEBPS}/{r.href}": r.data for r in [*spine, *extra]})
     write_zip(target, files, ed)
     seconds = time.perf_counter() - started
-    info = {"lang": lang, "url": strings["epub_url"], "file": str(target), "bytes": target.stat().st_size,
-            "chapters": len(chapters), "seconds": round(seconds, 2)}
-    print(f"[epub {lang}] done: {len(chapters)} chapters, {info['bytes'] / 1e6:.2f} MB, {seconds:.1f} s "
-          f"-> {target.relative_to(site) if target.is_relative_to(site) else target}", flush=True)
+    info = {
+        "lang": lang,
+        "url": strings["epub_url"],
+        "file": str(target),
+        "bytes": target.stat().st_size,
+        "chapters": len(chapters),
+        "seconds": round(seconds, 2),
+    }
+    print(
+        f"[epub {lang}] done: {len(chapters)} chapters, {info['bytes'] / 1e6:.2f} MB, {seconds:.1f} s "
+        f"-> {target.relative_to(site) if target.is_relative_to(site) else target}",
+        flush=True,
+    )
     return info
 
 
@@ -588,15 +671,22 @@ EPUB_LINK = re.compile(r'(<a\b[^>]*?\bhref=")([^"]+\.epub)("[^>]*>)(.*?)(</a>)',
 
 def size_label(info: dict, strings: dict, lang: str) -> str:
     """ "EPUB, 0,4 MB, 35 Kapitel": pdf.size_label with the EPUB's string (chapters, not pages)."""
-    return pdf.size_label({"bytes": info["bytes"], "pages": info["chapters"]},
-                          {"pdf_download_meta": strings["epub_download_meta"]}, lang)
+    return pdf.size_label(
+        {"bytes": info["bytes"], "pages": info["chapters"]}, {"pdf_download_meta": strings["epub_download_meta"]}, lang
+    )
 
 
 def _page_language(relative: str, config: dict) -> str:
     """The language of a built page, from its place (en/... is English)."""
     home = {lang: config["extra"]["strings"][lang]["home_url"] for lang in pdf.languages(config)}
-    return next((lang for lang, prefix in sorted(home.items(), key=lambda kv: -len(kv[1]))
-                 if prefix and relative.startswith(prefix)), pdf.default_language(config))
+    return next(
+        (
+            lang
+            for lang, prefix in sorted(home.items(), key=lambda kv: -len(kv[1]))
+            if prefix and relative.startswith(prefix)
+        ),
+        pdf.default_language(config),
+    )
 
 
 def _annotate(text: str, here: str, lang: str, strings: dict, by_url: dict) -> tuple[str, int]:
@@ -609,8 +699,11 @@ def _annotate(text: str, here: str, lang: str, strings: dict, by_url: dict) -> t
         if info is None:
             return match.group(0)
         meta = f"({size_label(info, strings, lang)})"
-        opening = pdf.TITLE.sub(lambda t: t.group(1) + re.sub(r" \(EPUB, [^)]*\)$", "", t.group(2))
-                                + f" {html.escape(meta)}" + t.group(3), match.group(3), count=1)
+        opening = pdf.TITLE.sub(
+            lambda t: t.group(1) + re.sub(r" \(EPUB, [^)]*\)$", "", t.group(2)) + f" {html.escape(meta)}" + t.group(3),
+            match.group(3),
+            count=1,
+        )
         inner = pdf.META.sub("", match.group(4))
         span = f'<span class="hb-pdf-meta"> {html.escape(meta)}</span>'
         if pdf.LABEL_END.search(inner):
@@ -638,8 +731,7 @@ def annotate_download_links(site: Path, results: list[dict], config: dict | None
         relative = page.relative_to(site).as_posix()
         lang = _page_language(relative, config)
         here = posixpath.dirname(relative)
-        changed, count = _annotate(text, here + "/" if here else "", lang,
-                                   config["extra"]["strings"][lang], by_url)
+        changed, count = _annotate(text, here + "/" if here else "", lang, config["extra"]["strings"][lang], by_url)
         if count:
             page.write_text(changed, encoding="utf-8")
             total += count
@@ -653,8 +745,11 @@ def build_all(site: Path) -> list[dict]:
     started = time.perf_counter()
     results = [build(site, lang, config=config) for lang in pdf.languages(config)]
     links = annotate_download_links(site, results, config)
-    print(f"[epub] {len(results)} EPUBs done in {time.perf_counter() - started:.1f} s; "
-          f"{links} download links state their size", flush=True)
+    print(
+        f"[epub] {len(results)} EPUBs done in {time.perf_counter() - started:.1f} s; "
+        f"{links} download links state their size",
+        flush=True,
+    )
     return results
 
 

@@ -23,8 +23,8 @@ from scripts.sources import Problem, front_matter, split_front_matter
 
 @dataclass(frozen=True)
 class Key:
-    kind: str      # "text", "bool", "hash" or "checked elsewhere" (another check owns the value)
-    purpose: str   # what the key is for, shown in CONTRIBUTING and in no message
+    kind: str  # "text", "bool", "hash" or "checked elsewhere" (another check owns the value)
+    purpose: str  # what the key is for, shown in CONTRIBUTING and in no message
 
 
 SCHEMA: dict[str, Key] = {
@@ -45,12 +45,19 @@ THEME_KEYS = {
 }
 
 NOT_PLAIN = re.compile(r"[<>&\"`]|[\x00-\x08\x0b-\x1f\x7f]")
-PLAIN_ADVICE = {"<": "no tags; write 'less than' in words", ">": "no tags; write 'more than' in words",
-                "&": "write 'und' or 'and' instead of &", '"': "use „…“ or “…” for quotes",
-                "`": "no code formatting"}
+PLAIN_ADVICE = {
+    "<": "no tags; write 'less than' in words",
+    ">": "no tags; write 'more than' in words",
+    "&": "write 'und' or 'and' instead of &",
+    '"': "use „…“ or “…” for quotes",
+    "`": "no code formatting",
+}
 HASH = re.compile(r"^[0-9a-f]{12}$")
-KIND_WORDS = {"text": "text (in quotes)", "bool": "true or false",
-              "hash": "the 12-character hash `handbook.py mark-translated` writes"}
+KIND_WORDS = {
+    "text": "text (in quotes)",
+    "bool": "true or false",
+    "hash": "the 12-character hash `handbook.py mark-translated` writes",
+}
 
 
 def key_line(text: str, key: str) -> int:
@@ -73,8 +80,14 @@ def check(path: Path, text: str) -> list[Problem]:
         spec = SCHEMA.get(key) if isinstance(key, str) else None
         if spec is None:
             hint = f" ({THEME_KEYS[key]})" if key in THEME_KEYS else ""
-            problems.append(Problem(path, line, f"unknown front matter key '{key}'{hint}; the known keys are "
-                                                f"{', '.join(SCHEMA)}: remove it or correct its spelling"))
+            problems.append(
+                Problem(
+                    path,
+                    line,
+                    f"unknown front matter key '{key}'{hint}; the known keys are "
+                    f"{', '.join(SCHEMA)}: remove it or correct its spelling",
+                )
+            )
             continue
         problem = value_problem(key, spec.kind, value)
         if problem:
@@ -101,8 +114,10 @@ def value_problem(key: str, kind: str, value: object) -> str | None:
     if bad:
         char = bad.group()
         shown = char if char.isprintable() else f"\\x{ord(char):02x}"
-        return (f"{key}: contains '{shown}'; write plain text without HTML or Markdown (the theme prints it "
-                f"as it is): {PLAIN_ADVICE.get(char, 'remove the control character')}")
+        return (
+            f"{key}: contains '{shown}'; write plain text without HTML or Markdown (the theme prints it "
+            f"as it is): {PLAIN_ADVICE.get(char, 'remove the control character')}"
+        )
     return None
 
 
@@ -116,4 +131,6 @@ def _kind_of(value: object) -> str:
         return "a number"
     if isinstance(value, str):
         return f"the text '{value[:40]}'"
-    return {"list": "a list", "dict": "a set of keys", "date": "a date", "datetime": "a date"}.get(type(value).__name__, f"a {type(value).__name__}")
+    return {"list": "a list", "dict": "a set of keys", "date": "a date", "datetime": "a date"}.get(
+        type(value).__name__, f"a {type(value).__name__}"
+    )

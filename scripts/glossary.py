@@ -45,21 +45,72 @@ def terms(path: Path) -> list[Term]:
         return []
     text = path.read_text(encoding="utf-8")
     lines = text.splitlines()
-    return [Term(h.text, h.id, _first_paragraph(lines, h.line), h.line)
-            for h in headings(text) if h.level == 3 and h.id]
+    return [
+        Term(h.text, h.id, _first_paragraph(lines, h.line), h.line) for h in headings(text) if h.level == 3 and h.id
+    ]
 
 
 # Where a term is not running text: headings, links, code, table and list headers, box titles, the
 # legal notice under a title, placeholders, drawings. Tags by name, other elements by class.
-SKIP_TAGS = {"a", "h1", "h2", "h3", "h4", "h5", "h6", "code", "pre", "kbd", "samp", "abbr", "script",
-             "style", "svg", "button", "summary", "th", "dt", "label", "textarea", "select", "option",
-             "title", "figcaption"}
+SKIP_TAGS = {
+    "a",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "code",
+    "pre",
+    "kbd",
+    "samp",
+    "abbr",
+    "script",
+    "style",
+    "svg",
+    "button",
+    "summary",
+    "th",
+    "dt",
+    "label",
+    "textarea",
+    "select",
+    "option",
+    "title",
+    "figcaption",
+}
 SKIP_CLASSES = {"admonition-title", "hb-placeholder", "hb-legal-note", "hb-term-def", "headerlink"}
 # English terms are often also verbs ("post", "reach", "monitor"): a word right before a lower-case term
 # that shows it is a verb here, or a different noun ("blog post"), leaves that occurrence unmarked.
-NOT_THE_NOUN = {"to", "can", "could", "will", "would", "may", "might", "must", "should", "not", "never",
-                "cannot", "you", "we", "they", "people", "i", "also", "only", "often", "usually", "still",
-                "rarely", "rather", "easily", "directly", "blog"}
+NOT_THE_NOUN = {
+    "to",
+    "can",
+    "could",
+    "will",
+    "would",
+    "may",
+    "might",
+    "must",
+    "should",
+    "not",
+    "never",
+    "cannot",
+    "you",
+    "we",
+    "they",
+    "people",
+    "i",
+    "also",
+    "only",
+    "often",
+    "usually",
+    "still",
+    "rarely",
+    "rather",
+    "easily",
+    "directly",
+    "blog",
+}
 PREVIOUS_WORD = re.compile(r"([A-Za-z]+)\W*$")
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 TAG = re.compile(r"<!--.*?-->|<(/?)([a-zA-Z][a-zA-Z0-9]*)\b([^>]*)>", re.S)
@@ -86,10 +137,12 @@ def _markup(entry: Term, text: str, href: str, more: str) -> str:
     # elements by tag name, so a <span data-search-exclude> would end at the first inner </span> and
     # the rest would land in the search index.
     target = html.escape(f"{href}#{entry.id}", quote=True)
-    return (f'<span class="hb-term-wrap"><a class="hb-term" href="{target}" aria-describedby="hb-def-{entry.id}">'
-            f'{text}</a><small class="hb-term-def" hidden data-search-exclude>'
-            f'<span class="hb-term-def__text" id="hb-def-{entry.id}">{html.escape(entry.hint, quote=False)}</span> '
-            f'<a class="hb-term-def__link" href="{target}">{html.escape(more, quote=False)}</a></small></span>')
+    return (
+        f'<span class="hb-term-wrap"><a class="hb-term" href="{target}" aria-describedby="hb-def-{entry.id}">'
+        f'{text}</a><small class="hb-term-def" hidden data-search-exclude>'
+        f'<span class="hb-term-def__text" id="hb-def-{entry.id}">{html.escape(entry.hint, quote=False)}</span> '
+        f'<a class="hb-term-def__link" href="{target}">{html.escape(more, quote=False)}</a></small></span>'
+    )
 
 
 def mark_terms(content: str, entries: list[Term], href: str, more: str, *, glossary_page: bool = False) -> str:
@@ -131,7 +184,7 @@ def mark_terms(content: str, entries: list[Term], href: str, more: str, *, gloss
             if entry.term[0].islower() and before and before.group(1).lower() in NOT_THE_NOUN:
                 continue
             done.add(entry.term)
-            out.append(segment[last:match.start()])
+            out.append(segment[last : match.start()])
             out.append(_markup(entry, match.group(1), href, more))
             last = match.end()
         out.append(segment[last:])

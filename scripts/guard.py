@@ -112,8 +112,14 @@ def tree(docs: Path, root: Path | None = None) -> list[Problem]:
             problems.append(_link(top))
             continue
         if not _inside(top.resolve(), real_root):
-            problems.append(FileProblem(top, 0, f"resolves to {top.resolve()}, outside the repository "
-                                                f"{real_root}; keep {name}/ inside the repository"))
+            problems.append(
+                FileProblem(
+                    top,
+                    0,
+                    f"resolves to {top.resolve()}, outside the repository "
+                    f"{real_root}; keep {name}/ inside the repository",
+                )
+            )
             continue
         problems += _walk(top, docs=name == "docs")
     return problems
@@ -123,8 +129,7 @@ def _walk(top: Path, docs: bool) -> list[Problem]:
     problems: list[Problem] = []
 
     def unreadable(err: OSError) -> None:
-        problems.append(FileProblem(Path(err.filename), 0, f"cannot be read ({err.strerror}); "
-                                                           "fix its permissions"))
+        problems.append(FileProblem(Path(err.filename), 0, f"cannot be read ({err.strerror}); fix its permissions"))
 
     for folder, subfolders, files in os.walk(top, onerror=unreadable):  # does not follow links
         subfolders.sort()
@@ -133,16 +138,21 @@ def _walk(top: Path, docs: bool) -> list[Problem]:
             mode = os.lstat(path).st_mode
             if not SAFE_NAME.match(name):
                 shown = name if name.isprintable() else ascii(name)[1:-1]
-                problems.append(FileProblem(path.parent / shown, 0, "has characters other than "
-                                            "a-z, A-Z, 0-9, '.', '-' and '_' in its name; names become web "
-                                            "addresses: rename it"))
+                problems.append(
+                    FileProblem(
+                        path.parent / shown,
+                        0,
+                        "has characters other than "
+                        "a-z, A-Z, 0-9, '.', '-' and '_' in its name; names become web "
+                        "addresses: rename it",
+                    )
+                )
             if stat.S_ISLNK(mode):
                 problems.append(_link(path))
             elif stat.S_ISREG(mode):
                 problems += file_rules(path, docs=docs)
             elif not stat.S_ISDIR(mode):
-                problems.append(FileProblem(path, 0, "is not a plain file (a device, pipe or socket); "
-                                                     "remove it"))
+                problems.append(FileProblem(path, 0, "is not a plain file (a device, pipe or socket); remove it"))
     return problems
 
 
@@ -156,11 +166,17 @@ def file_types(docs: Path) -> list[Problem]:
             path = Path(folder) / name
             if stat.S_ISREG(os.lstat(path).st_mode) and not allowed_in_docs(name):
                 kind = f"a {path.suffix} file" if path.suffix else "a file without a type"
-                problems.append(FileProblem(path, 0, f"is {kind}, which the site does not publish: only "
-                                            f"{', '.join(DOCS_FILE_TYPES)} files and files named "
-                                            f"{', '.join(DOCS_FILE_NAMES)} may lie under docs/ (the list is "
-                                            "DOCS_FILE_TYPES in scripts/guard.py); remove it, or convert it "
-                                            "to one of these types"))
+                problems.append(
+                    FileProblem(
+                        path,
+                        0,
+                        f"is {kind}, which the site does not publish: only "
+                        f"{', '.join(DOCS_FILE_TYPES)} files and files named "
+                        f"{', '.join(DOCS_FILE_NAMES)} may lie under docs/ (the list is "
+                        "DOCS_FILE_TYPES in scripts/guard.py); remove it, or convert it "
+                        "to one of these types",
+                    )
+                )
     return problems
 
 
@@ -173,9 +189,13 @@ def allowed_in_docs(name: str) -> bool:
 def _link(path: Path) -> Problem:
     target = os.readlink(path)
     what = "folder" if path.is_dir() else "file"
-    return FileProblem(path, 0, f"is a symbolic link (to {target}); the build would publish whatever it "
-                                f"points to, so links are not allowed in docs/, includes/ and overrides/: "
-                                f"replace it with the real {what}")
+    return FileProblem(
+        path,
+        0,
+        f"is a symbolic link (to {target}); the build would publish whatever it "
+        f"points to, so links are not allowed in docs/, includes/ and overrides/: "
+        f"replace it with the real {what}",
+    )
 
 
 def file_rules(path: Path, docs: bool = True) -> list[Problem]:
@@ -184,11 +204,12 @@ def file_rules(path: Path, docs: bool = True) -> list[Problem]:
     limit = size_limit(path) if docs or path.suffix == ".md" else None
     if limit is not None and size > limit:
         kind = "page" if path.suffix == ".md" else "SVG" if path.suffix.lower() == ".svg" else "file"
-        advice = {"page": "split it into several pages",
-                  "SVG": "simplify the drawing or export it with fewer points",
-                  "file": "make it smaller (scale a picture down, compress it)"}[kind]
-        return [FileProblem(path, 0, f"is {_kb(size)}, more than the {_kb(limit)} allowed for a {kind}; "
-                                     f"{advice}")]
+        advice = {
+            "page": "split it into several pages",
+            "SVG": "simplify the drawing or export it with fewer points",
+            "file": "make it smaller (scale a picture down, compress it)",
+        }[kind]
+        return [FileProblem(path, 0, f"is {_kb(size)}, more than the {_kb(limit)} allowed for a {kind}; {advice}")]
     if path.suffix in TEXT_SUFFIXES:
         return encoding_rules(path, path.read_bytes())
     return []
@@ -205,16 +226,25 @@ def size_limit(path: Path) -> int:
 def encoding_rules(path: Path, data: bytes) -> list[Problem]:
     """Text files are UTF-8 without a byte order mark; a problem names the line and column."""
     if data.startswith(UTF8_BOM):
-        return [Problem(path, 1, "starts with a byte order mark (BOM, the bytes EF BB BF), so the build "
-                                 "does not see the front matter; save the file as UTF-8 without BOM")]
+        return [
+            Problem(
+                path,
+                1,
+                "starts with a byte order mark (BOM, the bytes EF BB BF), so the build "
+                "does not see the front matter; save the file as UTF-8 without BOM",
+            )
+        ]
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as err:
         line_start = data.rfind(b"\n", 0, err.start) + 1
         line = data.count(b"\n", 0, err.start) + 1
-        column = len(data[line_start:err.start].decode("utf-8", errors="replace")) + 1
-        return [Problem(path, line, f"is not UTF-8 (byte 0x{data[err.start]:02x} at column {column}); "
-                                    "save the file as UTF-8")]
+        column = len(data[line_start : err.start].decode("utf-8", errors="replace")) + 1
+        return [
+            Problem(
+                path, line, f"is not UTF-8 (byte 0x{data[err.start]:02x} at column {column}); save the file as UTF-8"
+            )
+        ]
     return []
 
 
@@ -255,8 +285,10 @@ EMPHASIS_RUN = re.compile(rf"[*_~=^]{{{MAX_EMPHASIS_RUN + 1},}}")
 EMPHASIS_OPENER = re.compile(r"(?<![\w*_~=^\[])[*_~=^]+(?=[^\s*_~=^\[])|(?<![\w*_~=^\[])[*_~=^]+(?=\[(?!\^))")
 ABBREVIATION = re.compile(r"^\*\[[^\]]+\]:")
 EMPHASIS_CLOSER = re.compile(r"(?<=[^\s*_~=^])[*_~=^]+(?![\w*_~=^])")
-HTML_BLOCK_TAGS = ("address|article|aside|blockquote|details|dialog|div|dl|fieldset|figcaption|figure|footer|"
-                   "form|header|hgroup|main|nav|ol|section|summary|table|ul")
+HTML_BLOCK_TAGS = (
+    "address|article|aside|blockquote|details|dialog|div|dl|fieldset|figcaption|figure|footer|"
+    "form|header|hgroup|main|nav|ol|section|summary|table|ul"
+)
 HTML_BLOCK_TAG = re.compile(rf"<(/?)\s*(?:{HTML_BLOCK_TAGS})\b[^>]*?(/?)>", re.IGNORECASE)
 
 
@@ -272,16 +304,26 @@ def emphasis_problem(path: Path, text: str) -> Problem | None:
         if THEMATIC_BREAK.match(line) or SETEXT_UNDERLINE.match(line) or ABBREVIATION.match(line):
             continue
         if run := EMPHASIS_RUN.search(line):
-            return Problem(path, number, f"{len(run.group(0))} emphasis markers in a row ('{run.group(0)[:5]}...'); "
-                                         f"at most {MAX_EMPHASIS_RUN} are allowed: write the text without them")
-        events = sorted([(m.start(), 1) for m in EMPHASIS_OPENER.finditer(line)]
-                        + [(m.start(), -1) for m in EMPHASIS_CLOSER.finditer(line)])
+            return Problem(
+                path,
+                number,
+                f"{len(run.group(0))} emphasis markers in a row ('{run.group(0)[:5]}...'); "
+                f"at most {MAX_EMPHASIS_RUN} are allowed: write the text without them",
+            )
+        events = sorted(
+            [(m.start(), 1) for m in EMPHASIS_OPENER.finditer(line)]
+            + [(m.start(), -1) for m in EMPHASIS_CLOSER.finditer(line)]
+        )
         for _, step in events:
             depth = max(depth + step, 0)
             if depth > MAX_EMPHASIS_NESTING:
-                return Problem(path, number, f"emphasis opened inside emphasis more than {MAX_EMPHASIS_NESTING} "
-                                             "times in one paragraph (`*`, `_`, `~`, `=`, `^`); "
-                                             "write the text with less emphasis")
+                return Problem(
+                    path,
+                    number,
+                    f"emphasis opened inside emphasis more than {MAX_EMPHASIS_NESTING} "
+                    "times in one paragraph (`*`, `_`, `~`, `=`, `^`); "
+                    "write the text with less emphasis",
+                )
     return None
 
 
@@ -295,9 +337,13 @@ def html_nesting_problem(path: Path, text: str) -> Problem | None:
                 continue  # <div/>: opens nothing
             depth = max(depth - 1, 0) if tag.group(1) else depth + 1
             if depth > MAX_HTML_NESTING:
-                return Problem(path, number, f"HTML block elements (<div>, <details>, …) nested more than "
-                                             f"{MAX_HTML_NESTING} levels deep; flatten the markup or write "
-                                             "it in Markdown")
+                return Problem(
+                    path,
+                    number,
+                    f"HTML block elements (<div>, <details>, …) nested more than "
+                    f"{MAX_HTML_NESTING} levels deep; flatten the markup or write "
+                    "it in Markdown",
+                )
     return None
 
 
@@ -311,9 +357,13 @@ def title_problem(path: Path, text: str) -> Problem | None:
     decoded = html.unescape(title.text)
     for char in "<>":
         if char in decoded:
-            return Problem(path, title.line, f"page title contains '{char}' (also written as an entity such "
-                                             f"as &lt; or &gt;): the theme prints the title into the page's "
-                                             "<head>, where it could become markup; write it in words")
+            return Problem(
+                path,
+                title.line,
+                f"page title contains '{char}' (also written as an entity such "
+                f"as &lt; or &gt;): the theme prints the title into the page's "
+                "<head>, where it could become markup; write it in words",
+            )
     return None
 
 
@@ -323,16 +373,28 @@ def page_limits(path: Path, text: str) -> list[Problem]:
     for number, line in body_lines(text):
         depth = nesting_depth(line)
         if depth > MAX_NESTING:
-            problems.append(Problem(path, number, f"nested {depth} levels deep (lists, quotes, indented "
-                                                  f"blocks); at most {MAX_NESTING} are allowed: flatten the "
-                                                  "list or split it"))
+            problems.append(
+                Problem(
+                    path,
+                    number,
+                    f"nested {depth} levels deep (lists, quotes, indented "
+                    f"blocks); at most {MAX_NESTING} are allowed: flatten the "
+                    "list or split it",
+                )
+            )
             break  # the lines below are usually just as deep
-    problems += [p for p in (emphasis_problem(path, text), html_nesting_problem(path, text),
-                             title_problem(path, text)) if p]
+    problems += [
+        p for p in (emphasis_problem(path, text), html_nesting_problem(path, text), title_problem(path, text)) if p
+    ]
     count = heading_count(text)
     if count > MAX_HEADINGS:
-        problems.append(Problem(path, 1, f"has {count} headings, more than the {MAX_HEADINGS} allowed on "
-                                         "one page; split it into several pages"))
+        problems.append(
+            Problem(
+                path,
+                1,
+                f"has {count} headings, more than the {MAX_HEADINGS} allowed on one page; split it into several pages",
+            )
+        )
     return problems
 
 
@@ -341,6 +403,7 @@ def pages_rules(docs: Path, root: Path | None = None) -> list[Problem]:
 
     Run only after tree() found nothing: it reads the files."""
     from scripts import frontmatter
+
     root = Path(root or docs.parent)
     problems: list[Problem] = []
     for lang in LANGUAGES:
@@ -359,6 +422,8 @@ def pdf_size_problem(path: Path) -> str | None:
     """What is wrong when a finished PDF is larger than MAX_PDF_BYTES (scripts/pdf.py `job` stops on it)."""
     size = path.stat().st_size
     if size > MAX_PDF_BYTES:
-        return (f"{path.name}: the PDF is {size / 1e6:,.1f} MB, more than the {MAX_PDF_BYTES / 1e6:,.0f} MB "
-                "allowed; look for a large picture or SVG in its pages (or pages that repeat)")
+        return (
+            f"{path.name}: the PDF is {size / 1e6:,.1f} MB, more than the {MAX_PDF_BYTES / 1e6:,.0f} MB "
+            "allowed; look for a large picture or SVG in its pages (or pages that repeat)"
+        )
     return None

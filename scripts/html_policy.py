@@ -49,42 +49,194 @@ from scripts.sources import LANGUAGES, Problem, headings, page_url, pages, split
 # --- the allowlist of rendered pages -----------------------------------------------------------------
 
 HTML_TAGS = {
-    "a", "abbr", "article", "aside", "b", "bdi", "bdo", "blockquote", "br", "caption", "cite", "code",
-    "col", "colgroup", "dd", "del", "details", "dfn", "div", "dl", "dt", "em", "figcaption", "figure",
-    "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "input", "button", "ins", "kbd", "label", "li", "mark",
-    "ol", "p", "pre", "q", "s", "samp", "small", "span", "strong", "sub", "summary", "sup", "table",
-    "tbody", "td", "tfoot", "th", "thead", "time", "tr", "u", "ul", "var", "wbr",
+    "a",
+    "abbr",
+    "article",
+    "aside",
+    "b",
+    "bdi",
+    "bdo",
+    "blockquote",
+    "br",
+    "caption",
+    "cite",
+    "code",
+    "col",
+    "colgroup",
+    "dd",
+    "del",
+    "details",
+    "dfn",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "figcaption",
+    "figure",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "i",
+    "img",
+    "input",
+    "button",
+    "ins",
+    "kbd",
+    "label",
+    "li",
+    "mark",
+    "ol",
+    "p",
+    "pre",
+    "q",
+    "s",
+    "samp",
+    "small",
+    "span",
+    "strong",
+    "sub",
+    "summary",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "time",
+    "tr",
+    "u",
+    "ul",
+    "var",
+    "wbr",
 }
 # Drawing only: the theme's icons and the inlined diagrams. No <use>, <image>, <foreignObject>, <style>.
 SVG_TAGS = {
-    "svg", "g", "path", "rect", "circle", "ellipse", "line", "polyline", "polygon", "text", "tspan",
-    "title", "desc", "defs", "linearGradient", "radialGradient", "stop", "clipPath", "mask", "symbol",
-    "marker", "pattern",
+    "svg",
+    "g",
+    "path",
+    "rect",
+    "circle",
+    "ellipse",
+    "line",
+    "polyline",
+    "polygon",
+    "text",
+    "tspan",
+    "title",
+    "desc",
+    "defs",
+    "linearGradient",
+    "radialGradient",
+    "stop",
+    "clipPath",
+    "mask",
+    "symbol",
+    "marker",
+    "pattern",
 }
 SVG_ATTRIBUTES = {
-    "xmlns", "viewBox", "preserveAspectRatio", "width", "height", "x", "y", "x1", "x2", "y1", "y2",
-    "cx", "cy", "r", "rx", "ry", "fx", "fy", "d", "points", "transform", "fill", "fill-opacity",
-    "fill-rule", "stroke", "stroke-width", "stroke-linejoin", "stroke-linecap", "stroke-dasharray",
-    "stroke-dashoffset", "stroke-opacity", "stroke-miterlimit", "opacity", "font-family", "font-size",
-    "font-weight", "font-style", "text-anchor", "dominant-baseline", "letter-spacing", "text-decoration",
-    "dx", "dy", "rotate", "textLength", "lengthAdjust", "offset", "stop-color", "stop-opacity",
-    "gradientUnits", "gradientTransform", "spreadMethod", "clip-path", "clip-rule", "clipPathUnits",
-    "mask", "maskUnits", "maskContentUnits", "marker-start", "marker-mid", "marker-end", "markerWidth",
-    "markerHeight", "markerUnits", "refX", "refY", "orient", "patternUnits", "patternContentUnits",
-    "patternTransform", "focusable", "visibility", "display", "paint-order", "vector-effect",
+    "xmlns",
+    "viewBox",
+    "preserveAspectRatio",
+    "width",
+    "height",
+    "x",
+    "y",
+    "x1",
+    "x2",
+    "y1",
+    "y2",
+    "cx",
+    "cy",
+    "r",
+    "rx",
+    "ry",
+    "fx",
+    "fy",
+    "d",
+    "points",
+    "transform",
+    "fill",
+    "fill-opacity",
+    "fill-rule",
+    "stroke",
+    "stroke-width",
+    "stroke-linejoin",
+    "stroke-linecap",
+    "stroke-dasharray",
+    "stroke-dashoffset",
+    "stroke-opacity",
+    "stroke-miterlimit",
+    "opacity",
+    "font-family",
+    "font-size",
+    "font-weight",
+    "font-style",
+    "text-anchor",
+    "dominant-baseline",
+    "letter-spacing",
+    "text-decoration",
+    "dx",
+    "dy",
+    "rotate",
+    "textLength",
+    "lengthAdjust",
+    "offset",
+    "stop-color",
+    "stop-opacity",
+    "gradientUnits",
+    "gradientTransform",
+    "spreadMethod",
+    "clip-path",
+    "clip-rule",
+    "clipPathUnits",
+    "mask",
+    "maskUnits",
+    "maskContentUnits",
+    "marker-start",
+    "marker-mid",
+    "marker-end",
+    "markerWidth",
+    "markerHeight",
+    "markerUnits",
+    "refX",
+    "refY",
+    "orient",
+    "patternUnits",
+    "patternContentUnits",
+    "patternTransform",
+    "focusable",
+    "visibility",
+    "display",
+    "paint-order",
+    "vector-effect",
     "shape-rendering",
 }
 ATTRIBUTES: dict[str, set[str]] = {
     "*": {"id", "class", "title", "lang", "dir", "hidden", "role"},
     "a": {"href", "download", "rel", "hreflang"},
-    "abbr": set(), "blockquote": {"cite"}, "q": {"cite"}, "del": {"cite", "datetime"},
-    "ins": {"cite", "datetime"}, "time": {"datetime"}, "details": {"open"},
+    "abbr": set(),
+    "blockquote": {"cite"},
+    "q": {"cite"},
+    "del": {"cite", "datetime"},
+    "ins": {"cite", "datetime"},
+    "time": {"datetime"},
+    "details": {"open"},
     "img": {"src", "srcset", "sizes", "alt", "width", "height", "loading", "decoding"},
-    "ol": {"start", "reversed", "type"}, "li": {"value"},
-    "col": {"span"}, "colgroup": {"span"}, "td": {"colspan", "rowspan", "style"},
+    "ol": {"start", "reversed", "type"},
+    "li": {"value"},
+    "col": {"span"},
+    "colgroup": {"span"},
+    "td": {"colspan", "rowspan", "style"},
     "th": {"colspan", "rowspan", "scope", "abbr", "style"},
     # Worksheet fields (div.hb-field) and the glossary's hover text (small.hb-term-def, kept out of search).
-    "div": {"data-label", "data-lines"}, "small": {"data-search-exclude"},
+    "div": {"data-label", "data-lines"},
+    "small": {"data-search-exclude"},
     # Task lists (`- [ ]`): <label class="task-list-control"><input type="checkbox" disabled>.
     "input": {"type", "disabled", "checked"},
     # The share button of the page actions (overrides/partials/actions.html; handbook.js gives it work).
@@ -93,11 +245,36 @@ ATTRIBUTES: dict[str, set[str]] = {
 }
 GENERIC_PREFIXES = {"aria-"}
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
-URL_ATTRIBUTES = {"href", "src", "xlink:href", "cite", "action", "formaction", "poster", "data",
-                  "background", "longdesc", "ping"}
+URL_ATTRIBUTES = {
+    "href",
+    "src",
+    "xlink:href",
+    "cite",
+    "action",
+    "formaction",
+    "poster",
+    "data",
+    "background",
+    "longdesc",
+    "ping",
+}
 # Elements whose address the browser fetches by itself (not a link the reader chooses to follow).
-RESOURCE_TAGS = {"img", "source", "video", "audio", "track", "image", "use", "input", "script",
-                 "iframe", "embed", "object", "link", "feImage"}
+RESOURCE_TAGS = {
+    "img",
+    "source",
+    "video",
+    "audio",
+    "track",
+    "image",
+    "use",
+    "input",
+    "script",
+    "iframe",
+    "embed",
+    "object",
+    "link",
+    "feImage",
+}
 TABLE_ALIGN = re.compile(r"^\s*text-align:\s*(?:left|right|center)\s*;?\s*$")  # Markdown `|:--|`
 URL_FUNCTION = re.compile(r"url\s*\(\s*['\"]?\s*([^)'\"]*)", re.IGNORECASE)
 HTML_NS, SVG_NS = "http://www.w3.org/1999/xhtml", "http://www.w3.org/2000/svg"
@@ -143,16 +320,24 @@ def _filter(tag: str, attribute: str, value: str) -> str | None:
 
 
 CLEANER = nh3.Cleaner(
-    tags=HTML_TAGS | SVG_TAGS, clean_content_tags={"script", "style"}, attributes=ATTRIBUTES,
-    attribute_filter=_filter, strip_comments=True, link_rel=None, generic_attribute_prefixes=GENERIC_PREFIXES,
-    url_schemes=URL_SCHEMES)
+    tags=HTML_TAGS | SVG_TAGS,
+    clean_content_tags={"script", "style"},
+    attributes=ATTRIBUTES,
+    attribute_filter=_filter,
+    strip_comments=True,
+    link_rel=None,
+    generic_attribute_prefixes=GENERIC_PREFIXES,
+    url_schemes=URL_SCHEMES,
+)
 
 
 # --- comparing what the browser gets with what nh3 keeps --------------------------------------------
 
+
 @dataclass(frozen=True)
 class Finding:
     """One element or attribute of the article that the allowlist does not accept."""
+
     tag: str
     attribute: str | None = None
     value: str = ""
@@ -224,18 +409,36 @@ def findings(fragment: str) -> tuple[Finding, ...]:
 # --- explaining a finding ------------------------------------------------------------------------------
 
 ELEMENT_REASONS = (
-    ({"script", "noscript", "template"}, "scripts are not allowed in pages (safety); remove it (the site's code lives in docs/assets/javascripts/)"),
-    ({"iframe", "frame", "frameset", "embed", "object", "portal", "applet", "foreignObject"},
-     "frames, embeds and objects are not allowed in pages (privacy and safety); remove it and link to the content instead"),
-    ({"form", "input", "button", "select", "textarea", "option", "fieldset", "output", "datalist"},
-     "forms and form fields are not allowed; remove it (a task list `- [ ]` gives the only checkbox)"),
+    (
+        {"script", "noscript", "template"},
+        "scripts are not allowed in pages (safety); remove it (the site's code lives in docs/assets/javascripts/)",
+    ),
+    (
+        {"iframe", "frame", "frameset", "embed", "object", "portal", "applet", "foreignObject"},
+        "frames, embeds and objects are not allowed in pages (privacy and safety); remove it and link to "
+        "the content instead",
+    ),
+    (
+        {"form", "input", "button", "select", "textarea", "option", "fieldset", "output", "datalist"},
+        "forms and form fields are not allowed; remove it (a task list `- [ ]` gives the only checkbox)",
+    ),
     ({"base"}, "<base> would redirect every link and script of the page to another address; remove it"),
-    ({"meta"}, "<meta> (refresh, http-equiv) is not allowed in pages; remove it (a page's metadata belongs in its front matter)"),
-    ({"style", "link"},
-     ("<style> and <link> restyle the page or load from elsewhere; use a class styled in "
-      "docs/assets/stylesheets/handbook.css")),
-    ({"video", "audio", "source", "track", "picture", "image", "use", "img"},
-     "media from elsewhere are not allowed; use a Markdown image of a file under docs/assets/"),
+    (
+        {"meta"},
+        "<meta> (refresh, http-equiv) is not allowed in pages; remove it (a page's metadata belongs in its "
+        "front matter)",
+    ),
+    (
+        {"style", "link"},
+        (
+            "<style> and <link> restyle the page or load from elsewhere; use a class styled in "
+            "docs/assets/stylesheets/handbook.css"
+        ),
+    ),
+    (
+        {"video", "audio", "source", "track", "picture", "image", "use", "img"},
+        "media from elsewhere are not allowed; use a Markdown image of a file under docs/assets/",
+    ),
 )
 
 
@@ -247,32 +450,40 @@ def explain(finding: Finding) -> str:
             if tag in tags:
                 return reason
         if tag in HTML_TAGS | SVG_TAGS:
-            return ("it stands inside an element that is not allowed (HTML inside a drawing, a drawing "
-                    "element outside <svg>, or the content of a removed element); remove the surrounding markup")
-        return (f"<{tag}> is not in the allowlist of elements (scripts/html_policy.py); write it in "
-                "Markdown, or ask for it to be added there if the handbook needs it")
+            return (
+                "it stands inside an element that is not allowed (HTML inside a drawing, a drawing "
+                "element outside <svg>, or the content of a removed element); remove the surrounding markup"
+            )
+        return (
+            f"<{tag}> is not in the allowlist of elements (scripts/html_policy.py); write it in "
+            "Markdown, or ask for it to be added there if the handbook needs it"
+        )
     name = attribute.lower()
     if name.startswith("on"):
         return "event handler attributes (on...) run scripts and are not allowed; remove it"
     if tag == "input":
         return "only the disabled checkbox of a task list (`- [ ]`) is allowed; write the list in Markdown"
     if tag == "button":
-        return "only type=\"button\" buttons of the theme's page actions are allowed; forms are not"
+        return 'only type="button" buttons of the theme\'s page actions are allowed; forms are not'
     if name == "style":
         return "style attributes are not allowed (only table column alignment); use a class styled in handbook.css"
     if URL_FUNCTION.search(value):
         return "url() may only point into the same drawing (url(#id)); remove the outside reference"
     if name in URL_ATTRIBUTES | {"srcset"} and not _scheme_ok(value):
-        return ("this address scheme is not allowed; link with https://, http://, mailto:, tel: "
-                "or a relative path")
+        return "this address scheme is not allowed; link with https://, http://, mailto:, tel: or a relative path"
     if name in URL_ATTRIBUTES | {"srcset"} and (tag in RESOURCE_TAGS or name == "srcset"):
-        return ("the browser would load this from another address; put the file under docs/assets/ "
-                "and refer to it with a relative path (privacy: no third-party requests)")
-    return (f"attribute {attribute} is not in the allowlist for <{tag}> (scripts/html_policy.py); "
-            "remove it, or ask for it to be added there if the handbook needs it")
+        return (
+            "the browser would load this from another address; put the file under docs/assets/ "
+            "and refer to it with a relative path (privacy: no third-party requests)"
+        )
+    return (
+        f"attribute {attribute} is not in the allowlist for <{tag}> (scripts/html_policy.py); "
+        "remove it, or ask for it to be added there if the handbook needs it"
+    )
 
 
 # --- from the built page back to the Markdown source --------------------------------------------------
+
 
 def source_line(source: str, finding: Finding) -> int:
     """The first body line of the Markdown that holds the offending address, attribute or tag (else 1)."""
@@ -286,7 +497,7 @@ def source_line(source: str, finding: Finding) -> int:
         needles.append(re.compile(rf"(?<![\w-]){re.escape(finding.attribute)}\s*=", re.IGNORECASE))
     needles.append(re.compile(rf"<\s*{re.escape(finding.tag)}\b", re.IGNORECASE))
     for needle in needles:
-        for number, line in enumerate(lines[start - 1:], start):
+        for number, line in enumerate(lines[start - 1 :], start):
             if needle.search(line):
                 return number
     return 1
@@ -301,7 +512,7 @@ def article(page_html: str) -> str | None:
     end = page_html.rfind("</article>")
     if start < 0 or end < start:
         return None
-    return page_html[start:end + len("</article>")]
+    return page_html[start : end + len("</article>")]
 
 
 def check_page(page_html: str, source: Path | None, where: str) -> list[Problem]:
@@ -310,18 +521,32 @@ def check_page(page_html: str, source: Path | None, where: str) -> list[Problem]
     content = article(page_html)
     path = source if source is not None else Path(where)
     if content is None:
-        return [Problem(path, 1, f"built page {where} has no <article class=\"md-content__inner\">: "
-                                 "the theme changed; update scripts/html_policy.py")]
+        return [
+            Problem(
+                path,
+                1,
+                f'built page {where} has no <article class="md-content__inner">: '
+                "the theme changed; update scripts/html_policy.py",
+            )
+        ]
     in_head, found = head_findings(page_html), findings(content)
     if not in_head and not found:
         return []
     text = source.read_text(encoding="utf-8") if source is not None and source.is_file() else ""
-    problems = [Problem(path, title_line(text), f"{markup} in the <head> of the built page {where}: the theme "
-                        "writes only meta, link, title and its own scripts there; this came from the page title "
-                        "(write it without '<' and '>') or a template (see HEAD_* in scripts/html_policy.py)")
-                for markup in in_head]
-    return problems + [Problem(path, source_line(text, f) if text else 1,
-                               f"{f.markup()} in the built page {where}: {explain(f)}") for f in found]
+    problems = [
+        Problem(
+            path,
+            title_line(text),
+            f"{markup} in the <head> of the built page {where}: the theme "
+            "writes only meta, link, title and its own scripts there; this came from the page title "
+            "(write it without '<' and '>') or a template (see HEAD_* in scripts/html_policy.py)",
+        )
+        for markup in in_head
+    ]
+    return problems + [
+        Problem(path, source_line(text, f) if text else 1, f"{f.markup()} in the built page {where}: {explain(f)}")
+        for f in found
+    ]
 
 
 # --- the page's <head> ------------------------------------------------------------------------------------
@@ -345,12 +570,15 @@ HTML_ATTRIBUTES = {"lang", "class", "dir"}
 def _head_element_ok(tag: str, attributes: dict[str, str], text: str) -> bool:
     names = set(attributes)
     if tag == "meta":
-        return names in HEAD_META and ("http-equiv" not in names
-                                       or attributes["http-equiv"].lower() in HEAD_HTTP_EQUIV)
+        return names in HEAD_META and ("http-equiv" not in names or attributes["http-equiv"].lower() in HEAD_HTTP_EQUIV)
     if tag == "link":
         rel = attributes.get("rel", "").lower()
-        return (rel in HEAD_LINK_RELS and "href" in names and names <= HEAD_LINK_ATTRIBUTES
-                and not (rel in HEAD_LINK_LOCAL and _is_external(attributes["href"])))
+        return (
+            rel in HEAD_LINK_RELS
+            and "href" in names
+            and names <= HEAD_LINK_ATTRIBUTES
+            and not (rel in HEAD_LINK_LOCAL and _is_external(attributes["href"]))
+        )
     if tag == "title":
         return not names
     if tag == "script":
@@ -382,15 +610,15 @@ def head_findings(page_html: str) -> list[str]:
             continue
         attributes = {_attribute_name(k): v for k, v in element.attrib.items()}
         titles += tag == "title"
-        if ns != "html" or not _head_element_ok(tag, attributes, element.text or "") or \
-                (tag == "title" and titles > 1):
+        if ns != "html" or not _head_element_ok(tag, attributes, element.text or "") or (tag == "title" and titles > 1):
             found.append(_shown(element))
     return list(dict.fromkeys(found))
 
 
 def _shown(element) -> str:
-    attributes = " ".join(f'{_attribute_name(k)}="{v if len(v) <= 60 else v[:57] + "..."}"'
-                          for k, v in element.attrib.items())
+    attributes = " ".join(
+        f'{_attribute_name(k)}="{v if len(v) <= 60 else v[:57] + "..."}"' for k, v in element.attrib.items()
+    )
     return f"<{_local(element.tag)[1]}{' ' + attributes if attributes else ''}>"
 
 
@@ -404,7 +632,7 @@ def source_of(site_dir: Path, page: Path, docs: Path) -> Path | None:
     relative = page.relative_to(site_dir).as_posix()
     lang = next((code for code in LANGUAGES[1:] if relative.startswith(code + "/")), LANGUAGES[0])
     prefix = "" if lang == LANGUAGES[0] else lang + "/"
-    url = relative[len(prefix):].removesuffix("index.html")
+    url = relative[len(prefix) :].removesuffix("index.html")
     for name in pages(docs, lang):
         if page_url(name, "") == url:
             return docs / lang / name
@@ -414,12 +642,14 @@ def source_of(site_dir: Path, page: Path, docs: Path) -> Path | None:
 def check_site(site_dir: Path, docs: Path | None = None) -> list[Problem]:
     """Every built page's article (both languages, 404 pages included) against the allowlist."""
     from scripts.environment import ROOT
+
     docs = docs or ROOT / "docs"
     problems = []
     for page in sorted([*site_dir.rglob("index.html"), *site_dir.rglob("404.html")]):
         # The 404 pages have no Markdown: their article is the template's.
-        source = source_of(site_dir, page, docs) or (docs.parent / "overrides" / "404.html"
-                                                     if page.name == "404.html" else None)
+        source = source_of(site_dir, page, docs) or (
+            docs.parent / "overrides" / "404.html" if page.name == "404.html" else None
+        )
         problems += check_page(page.read_text(encoding="utf-8"), source, page.relative_to(site_dir).as_posix())
     return problems
 
@@ -436,7 +666,9 @@ def _svg_element_problem(element, inline: bool) -> str | None:
     ns, tag = _local(element.tag)
     allowed = SVG_TAGS if inline else SVG_FILE_TAGS
     if ns != "svg" or tag not in allowed:
-        return f"'<{tag}>' is not allowed in a diagram ({SVG_HINT}: no scripts, foreignObject, images or links); remove it"
+        return (
+            f"'<{tag}>' is not allowed in a diagram ({SVG_HINT}: no scripts, foreignObject, images or links); remove it"
+        )
     if tag == "style" and re.search(r"url\s*\(|@import", element.text or "", re.IGNORECASE):
         return "a <style> with url() or @import is not allowed in a diagram (it loads from elsewhere); remove it"
     for name, value in element.attrib.items():
@@ -446,8 +678,9 @@ def _svg_element_problem(element, inline: bool) -> str | None:
             return f"'{shown}=' is not allowed in a diagram (event handlers run scripts); remove it"
         if local == "href" and not value.strip().startswith("#"):
             return f"'{shown}=\"{value}\"' is not allowed in a diagram (only references into the file: #id); remove it"
-        if any(not ref.startswith("#") for ref in URL_FUNCTION.findall(value)) or \
-                (local == "style" and re.search(r"url\s*\(|@import", value, re.IGNORECASE)):
+        if any(not ref.startswith("#") for ref in URL_FUNCTION.findall(value)) or (
+            local == "style" and re.search(r"url\s*\(|@import", value, re.IGNORECASE)
+        ):
             return f"'{shown}=\"{value}\"' is not allowed in a diagram (url() only to #id inside the file); remove it"
     return None
 
@@ -458,10 +691,16 @@ def svg_problems(path: Path, *, inline: bool = False) -> list[Problem]:
     doctype = DOCTYPE.search(data)
     if doctype:
         line = data.count(b"\n", 0, doctype.start()) + 1
-        return [Problem(path, line, "'<!DOCTYPE' or '<!ENTITY' is not allowed in a diagram: remove it "
-                                    "(entities can expand or read files)")]
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False,
-                             remove_comments=True)
+        return [
+            Problem(
+                path,
+                line,
+                "'<!DOCTYPE' or '<!ENTITY' is not allowed in a diagram: remove it (entities can expand or read files)",
+            )
+        ]
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False, remove_comments=True
+    )
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as error:
@@ -470,12 +709,19 @@ def svg_problems(path: Path, *, inline: bool = False) -> list[Problem]:
 
     def walk(node) -> None:  # a refused element is reported once, not again for what it contains
         if isinstance(node, etree._ProcessingInstruction):
-            problems.append(Problem(path, node.sourceline or 1, "a processing instruction such as "
-                                    "<?xml-stylesheet?> is not allowed in a diagram (it loads from elsewhere); "
-                                    "remove it"))
+            problems.append(
+                Problem(
+                    path,
+                    node.sourceline or 1,
+                    "a processing instruction such as "
+                    "<?xml-stylesheet?> is not allowed in a diagram (it loads from elsewhere); "
+                    "remove it",
+                )
+            )
         elif isinstance(node, etree._Entity):
-            problems.append(Problem(path, node.sourceline or 1, "an entity is not allowed in a diagram; "
-                                                                "write the text itself"))
+            problems.append(
+                Problem(path, node.sourceline or 1, "an entity is not allowed in a diagram; write the text itself")
+            )
         elif isinstance(node.tag, str) and (message := _svg_element_problem(node, inline)):
             problems.append(Problem(path, node.sourceline or 1, message))
         else:
@@ -485,10 +731,16 @@ def svg_problems(path: Path, *, inline: bool = False) -> list[Problem]:
     walk(root)
     for sibling in [*root.itersiblings(preceding=True), *root.itersiblings()]:
         if isinstance(sibling, etree._ProcessingInstruction):
-            problems.append(Problem(path, sibling.sourceline or 1, "a processing instruction such as "
-                                    "<?xml-stylesheet?> is not allowed in a diagram (it loads from elsewhere); remove it"))
+            problems.append(
+                Problem(
+                    path,
+                    sibling.sourceline or 1,
+                    "a processing instruction such as "
+                    "<?xml-stylesheet?> is not allowed in a diagram (it loads from elsewhere); remove it",
+                )
+            )
     if not problems and (_local(root.tag) != ("svg", "svg")):
-        problems.append(Problem(path, 1, "the file's root element is not <svg xmlns=\"http://www.w3.org/2000/svg\">"))
+        problems.append(Problem(path, 1, 'the file\'s root element is not <svg xmlns="http://www.w3.org/2000/svg">'))
     return problems
 
 

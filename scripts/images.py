@@ -43,8 +43,10 @@ def _size(path: Path, mtime_ns: int, size: int) -> tuple[int, int]:  # mtime and
         box = VIEWBOX.search(tag)
         if box:
             return _positive(path, box.group(1), box.group(2))
-        raise ImageError(f"{path}: the <svg> element has neither width and height nor a viewBox; "
-                         'add viewBox="0 0 WIDTH HEIGHT" so pages can reserve its space')
+        raise ImageError(
+            f"{path}: the <svg> element has neither width and height nor a viewBox; "
+            'add viewBox="0 0 WIDTH HEIGHT" so pages can reserve its space'
+        )
     if suffix in RASTER:
         from PIL import Image  # Pillow comes with WeasyPrint
 

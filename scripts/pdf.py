@@ -37,28 +37,28 @@ import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup, Tag
 
 from scripts import filesystem, project
-from scripts.sources import front_matter, page_url
 from scripts.environment import ROOT
+from scripts.sources import front_matter, page_url
 
 CSS_FILE = Path(__file__).with_name("pdf.css")
 DOCS = ROOT / "docs"
 WORKSHEETS_SECTION = "worksheets/"
 KINDS = ("book", "worksheets")
-MM = 72 / 25.4                      # PDF points per millimetre
-LINE_MM = 8.0                       # one handwritten line
-SHORT_FIELD_MM = 10.0               # a one-line answer field
-WRITE_ROW_MM = 10.0                 # a row to write in
+MM = 72 / 25.4  # PDF points per millimetre
+LINE_MM = 8.0  # one handwritten line
+SHORT_FIELD_MM = 10.0  # a one-line answer field
+WRITE_ROW_MM = 10.0  # a row to write in
 MIN_FREE_TEXT_LINES = 3
-WIDE_TABLE_COLUMNS = 5              # writing tables this wide get a landscape page
-FIELD_FONT_PT = 10.0                # text typed into answer fields
-CELL_FONT_PT = 9.0                  # text typed into table cells (two lines fit a 10 mm row)
+WIDE_TABLE_COLUMNS = 5  # writing tables this wide get a landscape page
+FIELD_FONT_PT = 10.0  # text typed into answer fields
+CELL_FONT_PT = 9.0  # text typed into table cells (two lines fit a 10 mm row)
 CHECKBOX_MM = 4.5
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 
@@ -97,7 +97,7 @@ def nav_parts(config: dict, lang: str) -> list[tuple[str, list[str]]]:
     parts = []
     for entry in config["nav"]:
         if isinstance(entry, dict):
-            (title, children), = entry.items()
+            ((title, children),) = entry.items()
             paths = [c if isinstance(c, str) else next(iter(c.values())) for c in children]
             parts.append((translations.get(title, title), paths))
         else:
@@ -136,19 +136,21 @@ def pdf_parts(config: dict, lang: str, kind: str = "book", docs: Path = DOCS) ->
 
 # --- edition -------------------------------------------------------------------------------------
 
+
 @dataclass
 class Edition:
-    date: datetime           # UTC
-    commit: str              # short hash, "+" when built from uncommitted changes
-    tag: str | None = None   # the release tag, when this commit has one
+    date: datetime  # UTC
+    commit: str  # short hash, "+" when built from uncommitted changes
+    tag: str | None = None  # the release tag, when this commit has one
 
     @property
     def iso(self) -> str:
         return self.date.isoformat(timespec="seconds")
 
     def month(self, lang: str) -> str:
-        """"November 2026" in the language of the PDF."""
+        """ "November 2026" in the language of the PDF."""
         from babel.dates import format_date
+
         return format_date(self.date.date(), format="LLLL y", locale=lang)
 
 
@@ -164,10 +166,9 @@ def edition() -> Edition:
     else:
         log = _git("log", "-1", "--format=%ct")
         if log.returncode != 0 or not log.stdout.strip():
-            raise PdfError("cannot read the date of the last commit: build from a git clone "
-                           "or set SOURCE_DATE_EPOCH")
+            raise PdfError("cannot read the date of the last commit: build from a git clone or set SOURCE_DATE_EPOCH")
         stamp = int(log.stdout.strip())
-    date = datetime.fromtimestamp(stamp, tz=timezone.utc)
+    date = datetime.fromtimestamp(stamp, tz=UTC)
     tag = os.environ.get("HANDBOOK_RELEASE_TAG", "").strip() or None
     if tag is None:
         described = _git("describe", "--exact-match", "--tags", "HEAD")
@@ -181,12 +182,13 @@ def edition() -> Edition:
 
 # --- pages ---------------------------------------------------------------------------------------
 
+
 @dataclass
 class Chapter:
-    source: str          # docs/<lang>/<path>.md, for messages
-    key: str             # unique anchor of the chapter inside the PDF
+    source: str  # docs/<lang>/<path>.md, for messages
+    key: str  # unique anchor of the chapter inside the PDF
     title: str
-    body: str            # processed article HTML
+    body: str  # processed article HTML
 
 
 @dataclass
@@ -202,8 +204,10 @@ def extract_article(markup: str, source: str):
     article = soup.select_one("article.md-content__inner")
     if article is None:
         raise PdfError(f"{source}: no main content found in the built page")
-    for junk in article.select("a.headerlink, a.md-content__button, .md-source-file, script, "
-                               ".md-feedback, .hb-pdf-button, .hb-actions, .hb-pdf-meta"):
+    for junk in article.select(
+        "a.headerlink, a.md-content__button, .md-source-file, script, "
+        ".md-feedback, .hb-pdf-button, .hb-actions, .hb-pdf-meta"
+    ):
         junk.decompose()
     return soup, article
 
@@ -286,14 +290,14 @@ def mark_writing_tables(article: Tag) -> None:
             weights.append(14 if filled else min(max(len(header), 10), 20))
         colgroup = BeautifulSoup("", "lxml").new_tag("colgroup")
         for weight in weights:
-            colgroup.append(BeautifulSoup("", "lxml").new_tag(
-                "col", attrs={"style": f"width: {100 * weight / sum(weights):.2f}%"}))
+            colgroup.append(
+                BeautifulSoup("", "lxml").new_tag("col", attrs={"style": f"width: {100 * weight / sum(weights):.2f}%"})
+            )
         table.insert(0, colgroup)
 
 
 def _is_answer(tag: Tag) -> bool:
-    return (tag.name == "div" and "hb-field" in _classes(tag)) or \
-           (tag.name == "ul" and "task-list" in _classes(tag))
+    return (tag.name == "div" and "hb-field" in _classes(tag)) or (tag.name == "ul" and "task-list" in _classes(tag))
 
 
 def _short_text(tag: Tag) -> bool:
@@ -312,11 +316,15 @@ def group_questions(soup: BeautifulSoup, article: Tag) -> None:
             if _level(previous):
                 members.insert(0, previous)
                 # The section heading above the question (and one paragraph under it) comes along.
-                above = [t for _, t in zip(range(2), _siblings(previous, "previous"))]
+                above = [t for _, t in zip(range(2), _siblings(previous, "previous"), strict=False)]
                 if above and _level(above[0]) and _level(above[0]) < _level(previous):
                     members.insert(0, above[0])
-                elif len(above) == 2 and _short_text(above[0]) and _level(above[1]) \
-                        and _level(above[1]) < _level(previous):
+                elif (
+                    len(above) == 2
+                    and _short_text(above[0])
+                    and _level(above[1])
+                    and _level(above[1]) < _level(previous)
+                ):
                     members[:0] = [above[1], above[0]]
                 break
             if not _short_text(previous) or len(members) > 2:
@@ -355,8 +363,7 @@ def landscape_sections(soup: BeautifulSoup, article: Tag) -> None:
             if _level(previous) and _level(previous) <= 3:
                 break
         before = list(_siblings(members[0], "previous"))
-        if len(before) <= 3 and all(_level(t) == 1 or t.name in ("p", "div") and not t.find("table")
-                                    for t in before):
+        if len(before) <= 3 and all(_level(t) == 1 or t.name in ("p", "div") and not t.find("table") for t in before):
             members = [*reversed(before), *members]
         wrapper = soup.new_tag("div", attrs={"class": "hb-landscape"})
         members[0].insert_before(wrapper)
@@ -366,12 +373,12 @@ def landscape_sections(soup: BeautifulSoup, article: Tag) -> None:
 
 @dataclass
 class _Links:
-    url: str                      # site-relative URL of the page
-    url_to_key: dict              # site-relative URL -> chapter key, for every page in this PDF
+    url: str  # site-relative URL of the page
+    url_to_key: dict  # site-relative URL -> chapter key, for every page in this PDF
     site_url: str
     h1_id: str | None
-    own_pdf: str                  # site-relative path of the PDF being made
-    print_site_urls: bool         # print the web address of pages that are not in this PDF
+    own_pdf: str  # site-relative path of the PDF being made
+    print_site_urls: bool  # print the web address of pages that are not in this PDF
 
 
 def _resolve(href: str, url: str) -> tuple[str, str] | None:
@@ -416,8 +423,13 @@ def _drop_self_links(article: Tag) -> None:
     for a in article.select("a[data-hb-self]"):
         parent = a.parent
         a.decompose()
-        if parent is not None and parent is not article and parent.name in ("p", "li") \
-                and not parent.get_text(strip=True) and parent.find(["img", "input"]) is None:
+        if (
+            parent is not None
+            and parent is not article
+            and parent.name in ("p", "li")
+            and not parent.get_text(strip=True)
+            and parent.find(["img", "input"]) is None
+        ):
             lead_in = next(_siblings(parent, "previous"), None)
             if lead_in is not None and lead_in.name == "p" and lead_in.get_text(strip=True).endswith(":"):
                 lead_in.decompose()
@@ -457,13 +469,14 @@ def collect(site: Path, config: dict, lang: str, *, kind: str = "book", docs: Pa
                 _rewrite_link(a, links)
             _drop_self_links(article)
             for term in article.select("a.hb-term"):
-                if not term["href"].startswith("#"):   # the glossary is not in this PDF
+                if not term["href"].startswith("#"):  # the glossary is not in this PDF
                     term.unwrap()
             for img in article.find_all("img"):
                 src = img.get("src", "")
                 if urlsplit(src).scheme:
-                    raise PdfError(f"{source}: image {src} is loaded from another address; "
-                                   "put the file under docs/assets/ instead")
+                    raise PdfError(
+                        f"{source}: image {src} is loaded from another address; put the file under docs/assets/ instead"
+                    )
                 target = (site / posixpath.normpath(posixpath.join(url, src))).resolve()
                 if not target.is_file():
                     raise PdfError(f"{source}: image {src} not found (looked for {target})")
@@ -474,13 +487,13 @@ def collect(site: Path, config: dict, lang: str, *, kind: str = "book", docs: Pa
             group_questions(soup, article)
             if kind == "worksheets":
                 landscape_sections(soup, article)
-            part.chapters.append(Chapter(source, key, h1.get_text(" ", strip=True),
-                                         article.decode_contents()))
+            part.chapters.append(Chapter(source, key, h1.get_text(" ", strip=True), article.decode_contents()))
         result.append(part)
     return result
 
 
 # --- document ------------------------------------------------------------------------------------
+
 
 def json_str(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
@@ -509,27 +522,39 @@ def _edition_lines(strings: dict, lang: str, ed: Edition) -> str:
     line = f"{strings['pdf_edition']} {ed.month(lang)}"
     if ed.tag:
         line += f" · {strings['pdf_release']} {ed.tag}"
-    return (f'<p class="cover-edition">{esc(line)}</p>'
-            f'<p class="cover-small">{esc(strings["pdf_commit"])} {esc(ed.commit)}</p>')
+    return (
+        f'<p class="cover-edition">{esc(line)}</p>'
+        f'<p class="cover-small">{esc(strings["pdf_commit"])} {esc(ed.commit)}</p>'
+    )
 
 
 def contents(parts: list[Part], *, with_parts: bool = True) -> str:
     esc = html.escape
     if not with_parts:
-        items = "".join(f'<li class="toc-page"><a href="#{c.key}">{esc(c.title)}</a></li>'
-                        for part in parts for c in part.chapters)
+        items = "".join(
+            f'<li class="toc-page"><a href="#{c.key}">{esc(c.title)}</a></li>' for part in parts for c in part.chapters
+        )
         return f"<ol>{items}</ol>"
     toc = []
     for part in parts:
-        items = "".join(f'<li class="toc-page"><a href="#{c.key}">{esc(c.title)}</a></li>'
-                        for c in part.chapters)
-        toc.append(f'<li class="toc-part" id="toc-{part.key}"><a href="#{part.key}">{esc(part.title)}</a>'
-                   f'<ol>{items}</ol></li>')
+        items = "".join(f'<li class="toc-page"><a href="#{c.key}">{esc(c.title)}</a></li>' for c in part.chapters)
+        toc.append(
+            f'<li class="toc-part" id="toc-{part.key}"><a href="#{part.key}">{esc(part.title)}</a><ol>{items}</ol></li>'
+        )
     return f"<ol>{''.join(toc)}</ol>"
 
 
-def assemble(parts: list[Part], lang: str, strings: dict, config: dict, ed: Edition,
-             *, title: str, form: bool = False, toc_only: bool = False) -> str:
+def assemble(
+    parts: list[Part],
+    lang: str,
+    strings: dict,
+    config: dict,
+    ed: Edition,
+    *,
+    title: str,
+    form: bool = False,
+    toc_only: bool = False,
+) -> str:
     """The handbook (form=False) or the worksheets (form=True) as one HTML document."""
     esc = html.escape
     if form:
@@ -540,46 +565,47 @@ def assemble(parts: list[Part], lang: str, strings: dict, config: dict, ed: Edit
         body.append(f'<h1 class="part-title" id="{part.key}">{esc(part.title)}</h1>')
         for chapter in part.chapters:
             body.append(f'<section class="chapter" data-source="{esc(chapter.source)}">{chapter.body}</section>')
-    return f"""{_head(lang, title, strings['pdf_subtitle'], config, ed)}<body class="book">
+    return f"""{_head(lang, title, strings["pdf_subtitle"], config, ed)}<body class="book">
 <section class="cover">
-  <p class="cover-kicker">{esc(strings['pdf_kicker'])}</p>
+  <p class="cover-kicker">{esc(strings["pdf_kicker"])}</p>
   <p class="cover-title" role="heading" aria-level="1">{esc(title)}</p>
-  <p class="cover-subtitle">{esc(strings['pdf_subtitle'])}</p>
+  <p class="cover-subtitle">{esc(strings["pdf_subtitle"])}</p>
   {_edition_lines(strings, lang, ed)}
   <div class="cover-meta">
-    <p>{esc(strings['pdf_online'])} <a href="{esc(site_url)}">{esc(site_url)}</a></p>
-    <p>{esc(strings['pdf_licence'])}</p>
+    <p>{esc(strings["pdf_online"])} <a href="{esc(site_url)}">{esc(site_url)}</a></p>
+    <p>{esc(strings["pdf_licence"])}</p>
   </div>
 </section>
-<nav class="toc"><h1 id="toc">{esc(strings['pdf_contents'])}</h1>{contents(parts)}</nav>
-{'' if toc_only else ''.join(body)}
+<nav class="toc"><h1 id="toc">{esc(strings["pdf_contents"])}</h1>{contents(parts)}</nav>
+{"" if toc_only else "".join(body)}
 </body></html>"""
 
 
-def _assemble_worksheets(parts: list[Part], lang: str, strings: dict, config: dict, ed: Edition,
-                         *, title: str) -> str:
+def _assemble_worksheets(parts: list[Part], lang: str, strings: dict, config: dict, ed: Edition, *, title: str) -> str:
     esc = html.escape
-    online = config["site_url"].rstrip("/") + "/" + page_url(WORKSHEETS_SECTION + "index.md",
-                                                             strings["home_url"])
-    body = [f'<section class="chapter sheet" data-source="{esc(c.source)}">{c.body}</section>'
-            for part in parts for c in part.chapters]
-    return f"""{_head(lang, title, strings['pdf_worksheets_subtitle'], config, ed)}<body class="form">
+    online = config["site_url"].rstrip("/") + "/" + page_url(WORKSHEETS_SECTION + "index.md", strings["home_url"])
+    body = [
+        f'<section class="chapter sheet" data-source="{esc(c.source)}">{c.body}</section>'
+        for part in parts
+        for c in part.chapters
+    ]
+    return f"""{_head(lang, title, strings["pdf_worksheets_subtitle"], config, ed)}<body class="form">
 <section class="cover sheet-cover">
   <div class="cover-band">
     <p class="cover-title" role="heading" aria-level="1">{esc(title)}</p>
-    <p class="cover-subtitle">{esc(strings['pdf_worksheets_subtitle'])}</p>
+    <p class="cover-subtitle">{esc(strings["pdf_worksheets_subtitle"])}</p>
   </div>
   <div class="cover-body">
-    <p class="cover-intro">{esc(strings['pdf_worksheets_intro'])}</p>
-    <nav class="toc sheet-toc"><h2 id="toc">{esc(strings['pdf_contents'])}</h2>{contents(parts, with_parts=False)}</nav>
+    <p class="cover-intro">{esc(strings["pdf_worksheets_intro"])}</p>
+    <nav class="toc sheet-toc"><h2 id="toc">{esc(strings["pdf_contents"])}</h2>{contents(parts, with_parts=False)}</nav>
     <div class="cover-meta">
       {_edition_lines(strings, lang, ed)}
-      <p>{esc(strings['pdf_online'])} <a href="{esc(online)}">{esc(online)}</a></p>
-      <p>{esc(strings['pdf_licence'])}</p>
+      <p>{esc(strings["pdf_online"])} <a href="{esc(online)}">{esc(online)}</a></p>
+      <p>{esc(strings["pdf_licence"])}</p>
     </div>
   </div>
 </section>
-{''.join(body)}
+{"".join(body)}
 </body></html>"""
 
 
@@ -599,8 +625,13 @@ def make_fillable(markup: str) -> str:
         for candidate in element.find_all_previous(HEADINGS):
             heading = candidate
             break
-        base = (heading.get("id") if heading is not None and heading.get("id") else
-                chapter.get("data-source", "field") if chapter is not None else "field")
+        base = (
+            heading.get("id")
+            if heading is not None and heading.get("id")
+            else chapter.get("data-source", "field")
+            if chapter is not None
+            else "field"
+        )
         base = re.sub(r"[^A-Za-z0-9-]+", "-", base + suffix).strip("-")
         used[base] = used.get(base, 0) + 1
         return base if used[base] == 1 else f"{base}-{used[base]}"
@@ -611,12 +642,27 @@ def make_fillable(markup: str) -> str:
         label = box.get("data-label", "")
         height = f"height: {_field_height_mm(lines):.1f}mm"
         if lines <= 1:
-            control = soup.new_tag("input", attrs={"type": "text", "name": name(box), "title": label,
-                                                   "class": "hb-answer hb-answer-short", "style": height})
+            control = soup.new_tag(
+                "input",
+                attrs={
+                    "type": "text",
+                    "name": name(box),
+                    "title": label,
+                    "class": "hb-answer hb-answer-short",
+                    "style": height,
+                },
+            )
         else:
-            control = soup.new_tag("textarea", attrs={"name": name(box), "title": label,
-                                                      "rows": str(max(lines, MIN_FREE_TEXT_LINES)),
-                                                      "class": "hb-answer hb-answer-long", "style": height})
+            control = soup.new_tag(
+                "textarea",
+                attrs={
+                    "name": name(box),
+                    "title": label,
+                    "rows": str(max(lines, MIN_FREE_TEXT_LINES)),
+                    "class": "hb-answer hb-answer-long",
+                    "style": height,
+                },
+            )
         box.replace_with(control)
         count += 1
     for checkbox in soup.select(".task-list-item input[type=checkbox]"):
@@ -632,9 +678,17 @@ def make_fillable(markup: str) -> str:
                 if _blank(cell):
                     label = headers[col] if col < len(headers) else ""
                     cell["class"] = [*_classes(cell), "hb-cell-field"]
-                    cell.append(soup.new_tag("textarea", attrs={
-                        "name": name(table, f"-r{row_no}-c{col + 1}"), "title": f"{label} {row_no}".strip(),
-                        "class": "hb-answer hb-answer-cell", "rows": "2"}))
+                    cell.append(
+                        soup.new_tag(
+                            "textarea",
+                            attrs={
+                                "name": name(table, f"-r{row_no}-c{col + 1}"),
+                                "title": f"{label} {row_no}".strip(),
+                                "class": "hb-answer hb-answer-cell",
+                                "rows": "2",
+                            },
+                        )
+                    )
                     count += 1
     if count == 0:
         raise PdfError("the worksheet pages have no answer fields (div.hb-field, task lists, empty table cells)")
@@ -642,6 +696,7 @@ def make_fillable(markup: str) -> str:
 
 
 # --- rendering -----------------------------------------------------------------------------------
+
 
 class _Collect(logging.Handler):
     def __init__(self):
@@ -705,14 +760,15 @@ def _appearance_streams(document, pdf) -> None:
     import pydyf
 
     def empty(width: float, height: float):
-        stream = pydyf.Stream([b"/Tx BMC EMC"], {
-            "Type": "/XObject", "Subtype": "/Form",
-            "BBox": pydyf.Array((0, 0, round(width, 3), round(height, 3)))})
+        stream = pydyf.Stream(
+            [b"/Tx BMC EMC"],
+            {"Type": "/XObject", "Subtype": "/Form", "BBox": pydyf.Array((0, 0, round(width, 3), round(height, 3)))},
+        )
         pdf.add_object(stream)
         return stream.reference
 
     form = pdf.catalog.get("AcroForm")
-    if form is not None:   # every field has its appearance: viewers need not make their own
+    if form is not None:  # every field has its appearance: viewers need not make their own
         form["NeedAppearances"] = "false"
     for obj in list(pdf.objects):
         if not isinstance(obj, pydyf.Dictionary) or obj.get("Subtype") != "/Widget":
@@ -727,13 +783,16 @@ def _appearance_streams(document, pdf) -> None:
 
 def _layout(document: str, site: Path, stylesheets: list, fonts, fetcher, forms: bool = False):
     from weasyprint import HTML
+
     return HTML(string=document, base_url=str(site) + "/", url_fetcher=fetcher).render(
-        stylesheets=stylesheets, font_config=fonts, pdf_variant="pdf/ua-1", pdf_forms=forms)
+        stylesheets=stylesheets, font_config=fonts, pdf_variant="pdf/ua-1", pdf_forms=forms
+    )
 
 
 def _content_bottom(page) -> float:
     """How far down the page (in CSS px from the top) its text reaches."""
     from weasyprint.formatting_structure.boxes import LineBox
+
     bottom = 0.0
     for box in page._page_box.descendants():
         if isinstance(box, LineBox):
@@ -748,25 +807,39 @@ TOC_DENSITIES = [(11.0, 1.35, 5.0, 1.2), (10.5, 1.3, 4.0, 0.8), (10.0, 1.25, 3.2
 
 def _toc_css(density: tuple, break_before: str | None = None) -> str:
     size, leading, part_gap, item_gap = density
-    css = (f".book .toc {{ font-size: {size}pt; line-height: {leading}; }}\n"
-           f".book .toc .toc-part > a {{ margin-top: {part_gap}mm; }}\n"
-           f".book .toc .toc-page > a {{ margin-top: {item_gap}mm; }}\n")
+    css = (
+        f".book .toc {{ font-size: {size}pt; line-height: {leading}; }}\n"
+        f".book .toc .toc-part > a {{ margin-top: {part_gap}mm; }}\n"
+        f".book .toc .toc-page > a {{ margin-top: {item_gap}mm; }}\n"
+    )
     if break_before:
         css += f".book .toc #{break_before} {{ break-before: page; }}\n"
     return css
 
 
-def fit_contents(parts: list[Part], lang: str, strings: dict, config: dict, ed: Edition, title: str,
-                 site: Path, stylesheets: list, fonts, fetcher) -> str:
+def fit_contents(
+    parts: list[Part],
+    lang: str,
+    strings: dict,
+    config: dict,
+    ed: Edition,
+    title: str,
+    site: Path,
+    stylesheets: list,
+    fonts,
+    fetcher,
+) -> str:
     """CSS that makes the printed contents end cleanly: one page, or two well-filled pages that break
     between parts. Measured by laying out the cover and the contents alone (fast)."""
     from weasyprint import CSS
+
     probe = assemble(parts, lang, strings, config, ed, title=title, toc_only=True)
     numbers = CSS(string='.toc a::after { content: leader(".") " 000"; }', font_config=fonts)
 
     def pages(css: str) -> int:
         doc = _layout(probe, site, [*stylesheets, CSS(string=css, font_config=fonts), numbers], fonts, fetcher)
         return len(doc.pages) - 1
+
     for density in TOC_DENSITIES:
         if pages(_toc_css(density)) == 1:
             return _toc_css(density)
@@ -785,8 +858,16 @@ def fit_contents(parts: list[Part], lang: str, strings: dict, config: dict, ed: 
     return _toc_css(TOC_DENSITIES[-1])
 
 
-def render(document: str, target: Path, site: Path, label: str, *, forms: bool = False,
-           extra_css: str = "", fit: tuple | None = None) -> dict:
+def render(
+    document: str,
+    target: Path,
+    site: Path,
+    label: str,
+    *,
+    forms: bool = False,
+    extra_css: str = "",
+    fit: tuple | None = None,
+) -> dict:
     from weasyprint import CSS
     from weasyprint.text.fonts import FontConfiguration
     from weasyprint.urls import FatalURLFetchingError
@@ -802,21 +883,26 @@ def render(document: str, target: Path, site: Path, label: str, *, forms: bool =
     tmp = target.with_suffix(".pdf.tmp")
     try:
         fonts = FontConfiguration()
-        stylesheets = [CSS(filename=str(site / "assets" / "stylesheets" / "fonts.css"),
-                           url_fetcher=fetcher, font_config=fonts),
-                       CSS(filename=str(CSS_FILE), url_fetcher=fetcher, font_config=fonts)]
+        stylesheets = [
+            CSS(filename=str(site / "assets" / "stylesheets" / "fonts.css"), url_fetcher=fetcher, font_config=fonts),
+            CSS(filename=str(CSS_FILE), url_fetcher=fetcher, font_config=fonts),
+        ]
         if extra_css:
             stylesheets.append(CSS(string=extra_css, font_config=fonts))
         if fit is not None:
-            stylesheets.append(CSS(string=fit_contents(*fit, site, stylesheets, fonts, fetcher),
-                                   font_config=fonts))
+            stylesheets.append(CSS(string=fit_contents(*fit, site, stylesheets, fonts, fetcher), font_config=fonts))
         doc = _layout(document, site, stylesheets, fonts, fetcher, forms)
         # The same sources give the same identifier wherever the site was built.
         portable = document.replace(site.resolve().as_uri(), "")
         identifier = hashlib.sha256(portable.encode()).hexdigest()[:32].encode()
         target.parent.mkdir(parents=True, exist_ok=True)
-        doc.write_pdf(tmp, pdf_variant="pdf/ua-1", pdf_forms=forms, pdf_identifier=identifier,
-                      finisher=_appearance_streams if forms else None)
+        doc.write_pdf(
+            tmp,
+            pdf_variant="pdf/ua-1",
+            pdf_forms=forms,
+            pdf_identifier=identifier,
+            finisher=_appearance_streams if forms else None,
+        )
     except FatalURLFetchingError as err:
         raise PdfError(f"{target.name}: {err}") from None
     finally:
@@ -827,10 +913,12 @@ def render(document: str, target: Path, site: Path, label: str, *, forms: bool =
         raise PdfError(f"{target.name}: " + "; ".join(failures.failures))
     os.replace(tmp, target)
     seconds = time.perf_counter() - started
-    info = {"file": str(target), "pages": len(doc.pages), "bytes": target.stat().st_size,
-            "seconds": round(seconds, 2)}
-    print(f"[pdf {label}] done: {len(doc.pages)} pages, {info['bytes'] / 1e6:.2f} MB, "
-          f"{seconds:.1f} s -> {target.relative_to(site) if target.is_relative_to(site) else target}", flush=True)
+    info = {"file": str(target), "pages": len(doc.pages), "bytes": target.stat().st_size, "seconds": round(seconds, 2)}
+    print(
+        f"[pdf {label}] done: {len(doc.pages)} pages, {info['bytes'] / 1e6:.2f} MB, "
+        f"{seconds:.1f} s -> {target.relative_to(site) if target.is_relative_to(site) else target}",
+        flush=True,
+    )
     return info
 
 
@@ -850,9 +938,11 @@ def job(site: Path, lang: str, kind: str) -> dict:
         document = make_fillable(document)
     url = strings["pdf_url"] if kind == "book" else strings["worksheets_pdf_url"]
     fit = (parts, lang, strings, config, ed, title) if kind == "book" else None
-    info = render(document, site / url, site, label, forms=kind == "worksheets",
-                  extra_css=_language_css(strings), fit=fit)
+    info = render(
+        document, site / url, site, label, forms=kind == "worksheets", extra_css=_language_css(strings), fit=fit
+    )
     from scripts import guard  # the size limit for a finished PDF (issue 14)
+
     if problem := guard.pdf_size_problem(site / url):
         raise PdfError(problem)
     return {**info, "lang": lang, "kind": kind, "url": url}
@@ -869,6 +959,7 @@ LABEL_END = re.compile(r'(<span class="hb-pdf-button__label">.*?)(</span>)', re.
 def size_label(info: dict, strings: dict, lang: str) -> str:
     """ "PDF, 0,4 MB, 74 Seiten" in the language of the page."""
     from babel.numbers import format_decimal
+
     megabytes = max(info["bytes"] / 1e6, 0.1)
     size = format_decimal(round(megabytes, 1), format="0.0", locale=lang)
     return strings["pdf_download_meta"].format(size=size, pages=info["pages"])
@@ -885,8 +976,14 @@ def annotate_download_links(site: Path, results: list[dict], config: dict | None
     count = 0
     for page in sorted(site.rglob("*.html")):
         relative = page.relative_to(site).as_posix()
-        lang = next((l for l, prefix in sorted(home.items(), key=lambda kv: -len(kv[1]))
-                     if prefix and relative.startswith(prefix)), default_language(config))
+        lang = next(
+            (
+                locale
+                for locale, prefix in sorted(home.items(), key=lambda kv: -len(kv[1]))
+                if prefix and relative.startswith(prefix)
+            ),
+            default_language(config),
+        )
         strings = config["extra"]["strings"][lang]
         text = page.read_text(encoding="utf-8")
         if ".pdf" not in text:
@@ -894,7 +991,7 @@ def annotate_download_links(site: Path, results: list[dict], config: dict | None
         url = posixpath.dirname(relative)
         url = url + "/" if url else ""
 
-        def annotate(match: re.Match) -> str:
+        def annotate(match: re.Match, url=url, strings=strings, lang=lang) -> str:
             nonlocal count
             target = posixpath.normpath(posixpath.join(url, match.group(2)))
             info = by_url.get(target)
@@ -903,8 +1000,13 @@ def annotate_download_links(site: Path, results: list[dict], config: dict | None
             meta = f"({size_label(info, strings, lang)})"
             opening = match.group(3)
             if TITLE.search(opening):
-                opening = TITLE.sub(lambda t: t.group(1) + re.sub(r" \(PDF, [^)]*\)$", "", t.group(2))
-                                    + f" {html.escape(meta)}" + t.group(3), opening, count=1)
+                opening = TITLE.sub(
+                    lambda t: (
+                        t.group(1) + re.sub(r" \(PDF, [^)]*\)$", "", t.group(2)) + f" {html.escape(meta)}" + t.group(3)
+                    ),
+                    opening,
+                    count=1,
+                )
             inner = META.sub("", match.group(4))
             span = f'<span class="hb-pdf-meta"> {html.escape(meta)}</span>'
             if LABEL_END.search(inner):
@@ -933,8 +1035,10 @@ def build_all(site: Path, jobs: int | None = None) -> list[dict]:
     except OSError as err:  # disk full, read-only folder: say what to do instead of a traceback
         raise PdfError(filesystem.os_error_message(err, site)) from None
     links = annotate_download_links(site, results, config)
-    print(f"[pdf] all PDFs done in {time.perf_counter() - started:.1f} s; "
-          f"{links} download links state size and pages", flush=True)
+    print(
+        f"[pdf] all PDFs done in {time.perf_counter() - started:.1f} s; {links} download links state size and pages",
+        flush=True,
+    )
     return results
 
 
@@ -949,6 +1053,7 @@ def _die_with_parent(parent: int) -> None:
     if sys.platform.startswith("linux"):
         import ctypes
         import signal
+
         try:
             ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
         except (AttributeError, OSError):
@@ -961,9 +1066,11 @@ def _pool(workers: int) -> ProcessPoolExecutor:
     """Workers forked from this process (so that PR_SET_PDEATHSIG refers to the build, also on Pythons
     whose default start method is forkserver) that die with it."""
     import multiprocessing
+
     context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else None)
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_die_with_parent,
-                               initargs=(os.getpid(),))
+    return ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=_die_with_parent, initargs=(os.getpid(),)
+    )
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:

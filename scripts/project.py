@@ -35,8 +35,10 @@ def end_of_life_notice(today: str) -> str:
 
     days = (date.fromisoformat(THEME_END_OF_LIFE) - date.fromisoformat(today)).days
     when = f"in {days} days" if days > 0 else "today" if days == 0 else f"{-days} days ago"
-    return (f"Material for MkDocs reaches its end of life on {THEME_END_OF_LIFE} ({when}); the plan and "
-            "the triggers to move are in decisions/0004-leaving-material.md")
+    return (
+        f"Material for MkDocs reaches its end of life on {THEME_END_OF_LIFE} ({when}); the plan and "
+        "the triggers to move are in decisions/0004-leaving-material.md"
+    )
 
 
 class ProjectError(RuntimeError):
@@ -110,12 +112,21 @@ def languages_of(config: dict, where: Path = CONFIG_FILE) -> tuple[Language, ...
             raise ProjectError(f"{where}: a language of the i18n plugin has no `locale`")
         theme = entry.get("theme") or {}
         direction = theme.get("direction") or ("rtl" if locale.split("_")[0] in RTL_LOCALES else "ltr")
-        out.append(Language(locale=locale, name=entry.get("name", locale), default=bool(entry.get("default")),
-                            build=entry.get("build", True), direction=direction, block=entry))
+        out.append(
+            Language(
+                locale=locale,
+                name=entry.get("name", locale),
+                default=bool(entry.get("default")),
+                build=entry.get("build", True),
+                direction=direction,
+                block=entry,
+            )
+        )
     defaults = [lang.locale for lang in out if lang.default]
     if len(defaults) != 1:
-        raise ProjectError(f"{where}: the i18n plugin needs exactly one language with `default: true` "
-                           f"(found {len(defaults)})")
+        raise ProjectError(
+            f"{where}: the i18n plugin needs exactly one language with `default: true` (found {len(defaults)})"
+        )
     return tuple(out)
 
 
@@ -143,8 +154,10 @@ class Project:
         for lang in self.languages:
             if lang.locale == locale:
                 return lang
-        raise ProjectError(f"{self.root / 'mkdocs.yml'}: no language {locale!r} in the i18n plugin "
-                           f"(there are {', '.join(lang.locale for lang in self.languages)})")
+        raise ProjectError(
+            f"{self.root / 'mkdocs.yml'}: no language {locale!r} in the i18n plugin "
+            f"(there are {', '.join(lang.locale for lang in self.languages)})"
+        )
 
     def prefix(self, locale: str) -> str:
         return self.language(locale).prefix
@@ -169,6 +182,7 @@ class Project:
                 elif isinstance(item, dict):
                     for value in item.values():
                         walk(value) if isinstance(value, list) else walk([value])
+
         walk(self.config.get("nav"))
         return [p for p in found if p.endswith(".md")]
 

@@ -40,12 +40,12 @@ STYLESHEET = Path("docs/assets/stylesheets/handbook.css")
 LOGO = Path("docs/assets/images/logo.svg")
 # Roles in the picture and the custom property (light scheme) each takes its colour from.
 COLOURS = {
-    "band": "--md-primary-fg-color",        # petrol header band
-    "on_band": "--md-primary-bg-color",     # white text on it
-    "title": "--hb-title-color",            # dark petrol title
-    "part": "--md-accent-fg-color",         # clay part label and rule
-    "ground": "--hb-diagram-soft",          # pale petrol background
-    "muted": "--hb-box-example",            # grey
+    "band": "--md-primary-fg-color",  # petrol header band
+    "on_band": "--md-primary-bg-color",  # white text on it
+    "title": "--hb-title-color",  # dark petrol title
+    "part": "--md-accent-fg-color",  # clay part label and rule
+    "ground": "--hb-diagram-soft",  # pale petrol background
+    "muted": "--hb-box-example",  # grey
 }
 MARGIN = 72
 BAND = 132
@@ -74,7 +74,7 @@ def _hex(value: str, where: str) -> tuple[int, int, int]:
         value = "".join(c * 2 for c in value)
     if not re.fullmatch(r"[0-9a-fA-F]{6}", value):
         raise SocialImageError(f"{where}: '{value}' is not a #rrggbb colour; the preview images need one")
-    return tuple(int(value[i:i + 2], 16) for i in (0, 2, 4))
+    return tuple(int(value[i : i + 2], 16) for i in (0, 2, 4))
 
 
 def read_colours(css_file: Path) -> dict[str, tuple[int, int, int]]:
@@ -86,8 +86,10 @@ def read_colours(css_file: Path) -> dict[str, tuple[int, int, int]]:
     for role, prop in COLOURS.items():
         found = re.search(rf"{re.escape(prop)}\s*:\s*(#[0-9a-fA-F]{{3,6}})\s*;", css)
         if found is None:
-            raise SocialImageError(f"{css_file}: no '{prop}: #rrggbb;' declaration; the preview images "
-                                   f"take their {role} colour from it (scripts/social_images.py COLOURS)")
+            raise SocialImageError(
+                f"{css_file}: no '{prop}: #rrggbb;' declaration; the preview images "
+                f"take their {role} colour from it (scripts/social_images.py COLOURS)"
+            )
         colours[role] = _hex(found.group(1), f"{css_file}: {prop}")
     return colours
 
@@ -105,8 +107,10 @@ def font_file(root: Path, cache: Path, names: tuple[str, ...] = FONT_FILES) -> P
                 sources.append(root / FONT_DIR / f"{name}{ext}")
                 break
         else:
-            raise SocialImageError(f"{FONT_DIR / name}.woff2 (or .ttf): not found; the preview images set "
-                                   "their text in it (scripts/social_images.py FONT_FILES)")
+            raise SocialImageError(
+                f"{FONT_DIR / name}.woff2 (or .ttf): not found; the preview images set "
+                "their text in it (scripts/social_images.py FONT_FILES)"
+            )
     digest = hashlib.sha256(b"".join(p.read_bytes() for p in sources)).hexdigest()[:16]
     target = cache / f"font-{digest}.ttf"
     if target.is_file():
@@ -136,7 +140,7 @@ class _Logo:
         try:
             self.root = ET.fromstring(svg_file.read_bytes())
         except (OSError, ET.ParseError) as error:
-            raise SocialImageError(f"{svg_file}: cannot read the logo ({error}); the preview images draw it")
+            raise SocialImageError(f"{svg_file}: cannot read the logo ({error}); the preview images draw it") from None
         box = [float(v) for v in self.root.get("viewBox", "0 0 32 32").replace(",", " ").split()]
         self.box = box
 
@@ -153,10 +157,12 @@ class _Logo:
                     points, (x, y) = [], start
                     continue
             if cmd is None or cmd.upper() not in self.ARGS:
-                raise SocialImageError(f"{self.file}: path command {cmd or tokens[i]!r} is not one the preview "
-                                       "images can draw (M L H V A Z); extend scripts/social_images.py _Logo")
+                raise SocialImageError(
+                    f"{self.file}: path command {cmd or tokens[i]!r} is not one the preview "
+                    "images can draw (M L H V A Z); extend scripts/social_images.py _Logo"
+                )
             n = self.ARGS[cmd.upper()]
-            args = [float(t) for t in tokens[i:i + n]]
+            args = [float(t) for t in tokens[i : i + n]]
             i += n
             rel = cmd.islower()
             if cmd in "Mm":
@@ -210,11 +216,14 @@ class _Logo:
             elif tag == "circle":
                 cx, cy = at((float(element.get("cx", 0)), float(element.get("cy", 0))))
                 r = float(element.get("r", 0)) * factor
-                pen.ellipse((cx - r, cy - r, cx + r, cy + r), fill=fill, outline=stroke,
-                            width=width_px if stroke else 0)
+                pen.ellipse(
+                    (cx - r, cy - r, cx + r, cy + r), fill=fill, outline=stroke, width=width_px if stroke else 0
+                )
             elif tag not in ("svg", "title", "desc", "g") and not callable(element.tag):
-                raise SocialImageError(f"{self.file}: <{tag}> is not a shape the preview images can draw "
-                                       "(path, circle); extend scripts/social_images.py _Logo")
+                raise SocialImageError(
+                    f"{self.file}: <{tag}> is not a shape the preview images can draw "
+                    "(path, circle); extend scripts/social_images.py _Logo"
+                )
         return image.resize((size, size), Image.Resampling.LANCZOS)
 
 
@@ -229,11 +238,11 @@ def _arc(p0, rx, ry, rotation, large, sweep, p1, steps: int = 24) -> list[tuple[
     dx, dy = (p0[0] - p1[0]) / 2, (p0[1] - p1[1]) / 2
     x1, y1 = cos * dx + sin * dy, -sin * dx + cos * dy
     rx, ry = abs(rx), abs(ry)
-    scale = x1 ** 2 / rx ** 2 + y1 ** 2 / ry ** 2
+    scale = x1**2 / rx**2 + y1**2 / ry**2
     if scale > 1:
         rx, ry = rx * math.sqrt(scale), ry * math.sqrt(scale)
-    num = rx ** 2 * ry ** 2 - rx ** 2 * y1 ** 2 - ry ** 2 * x1 ** 2
-    den = rx ** 2 * y1 ** 2 + ry ** 2 * x1 ** 2
+    num = rx**2 * ry**2 - rx**2 * y1**2 - ry**2 * x1**2
+    den = rx**2 * y1**2 + ry**2 * x1**2
     factor = math.sqrt(max(0.0, num / den)) * (-1 if large == sweep else 1)
     cx1, cy1 = factor * rx * y1 / ry, -factor * ry * x1 / rx
     cx = cos * cx1 - sin * cy1 + (p0[0] + p1[0]) / 2
@@ -315,14 +324,19 @@ class Painter:
         self.drawn = 0
         self.reused = 0
         base = hashlib.sha256()
-        for part in (Path(__file__).read_bytes(), self.font.read_bytes(), (self.root / LOGO).read_bytes(),
-                     repr(sorted(self.colours.items())).encode()):
+        for part in (
+            Path(__file__).read_bytes(),
+            self.font.read_bytes(),
+            (self.root / LOGO).read_bytes(),
+            repr(sorted(self.colours.items())).encode(),
+        ):
             base.update(hashlib.sha256(part).digest())
         self._base = base.hexdigest()
         self._covered = set(self._cmap())
 
     def _cmap(self) -> list[int]:
         from fontTools.ttLib import TTFont
+
         return list(TTFont(self.font).getBestCmap())
 
     def key(self, card: Card) -> str:
@@ -365,7 +379,8 @@ class Painter:
         pen.rectangle((0, HEIGHT - 16, WIDTH, HEIGHT), fill=c["part"])
         out = io.BytesIO()
         image.quantize(colors=64, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(
-            out, format="PNG", optimize=True)
+            out, format="PNG", optimize=True
+        )
         return out.getvalue()
 
     def image(self, card: Card) -> bytes:

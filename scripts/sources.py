@@ -68,8 +68,6 @@ def pages(docs: Path, lang: str) -> list[str]:
     return sorted(p.relative_to(base).as_posix() for p in base.rglob("*.md"))
 
 
-
-
 def split_front_matter(text: str) -> tuple[str | None, int]:
     """(front matter text or None, line number where the body starts, 1-based)."""
     if not text.startswith("---\n"):
@@ -77,7 +75,7 @@ def split_front_matter(text: str) -> tuple[str | None, int]:
     end = text.find("\n---\n", 4)
     if end < 0:
         return text[4:], 1
-    fm = text[4:end + 1]
+    fm = text[4 : end + 1]
     return fm, fm.count("\n") + 3
 
 
@@ -93,8 +91,9 @@ def front_matter(path: Path, text: str) -> tuple[dict, list[Problem]]:
         mark = getattr(err, "problem_mark", None)
         line = mark.line + 2 if mark else 1
         reason = getattr(err, "problem", None) or str(err)
-        return {}, [Problem(path, line, f"invalid YAML in the front matter: {reason}. "
-                                        "Put text with a colon in quotes.")]
+        return {}, [
+            Problem(path, line, f"invalid YAML in the front matter: {reason}. Put text with a colon in quotes.")
+        ]
     if not isinstance(data, dict):
         return {}, [Problem(path, 2, "the front matter must be 'key: value' lines")]
     return data, []
@@ -115,8 +114,9 @@ def headings(text: str) -> tuple[Heading, ...]:
             continue
         title = m.group(2)
         id_match = HEADING_ID.search(title)
-        found.append(Heading(number, len(m.group(1)), HEADING_ID.sub("", title).strip(),
-                             id_match.group(1) if id_match else None))
+        found.append(
+            Heading(number, len(m.group(1)), HEADING_ID.sub("", title).strip(), id_match.group(1) if id_match else None)
+        )
     return tuple(found)
 
 
@@ -177,6 +177,5 @@ def page_in_docs(docs: Path, page: str) -> str:
         base = (docs / lang).resolve()
         target = (base / page).resolve()
         if not target.is_relative_to(base) or target == base or target.suffix != ".md":
-            raise ValueError(f"{page}: not a page inside {rel(docs)}/{lang}/; name it as in "
-                             "`lessons/effort.md`")
+            raise ValueError(f"{page}: not a page inside {rel(docs)}/{lang}/; name it as in `lessons/effort.md`")
     return page

@@ -12,6 +12,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from scripts.environment import ROOT
 from scripts.sources import (
     FENCE,
     LANGUAGES,
@@ -20,7 +21,6 @@ from scripts.sources import (
     source_text,
     split_front_matter,
 )
-from scripts.environment import ROOT
 
 DICTIONARIES = {"de": "de_DE", "en": "en_GB"}
 APT_HUNSPELL = "hunspell hunspell-de-de hunspell-en-gb"
@@ -32,15 +32,15 @@ class SpellingError(RuntimeError):
 
 
 _BLANK = [
-    re.compile(r"`[^`]*`"),                          # inline code
-    re.compile(r"\{\{[^}]*\}\}"),                    # build tokens
-    re.compile(r"\{[:#.][^}]*\}|\{ *#[^}]*\}"),      # heading ids, attribute lists
-    re.compile(r"\]\([^)]*\)|\]\[[^\]]*\]"),         # link and image targets
-    re.compile(r"<[^>]*>"),                          # HTML tags (their text stays)
-    re.compile(r"(?:https?|mailto):\S+"),            # addresses
+    re.compile(r"`[^`]*`"),  # inline code
+    re.compile(r"\{\{[^}]*\}\}"),  # build tokens
+    re.compile(r"\{[:#.][^}]*\}|\{ *#[^}]*\}"),  # heading ids, attribute lists
+    re.compile(r"\]\([^)]*\)|\]\[[^\]]*\]"),  # link and image targets
+    re.compile(r"<[^>]*>"),  # HTML tags (their text stays)
+    re.compile(r"(?:https?|mailto):\S+"),  # addresses
     re.compile(r"^\s*(?:>\s*)*(?:[-*+]|\d+\.)\s+(?:\[[ xX]\]\s+)?"),  # list bullets (also quoted), task boxes
-    re.compile(r"^\s*!!!\s+\w+"),                    # admonition type (its title stays)
-    re.compile(r"[#*_|>\[\]\"]|-{2,}|={2,}"),          # Markdown punctuation, table rules
+    re.compile(r"^\s*!!!\s+\w+"),  # admonition type (its title stays)
+    re.compile(r"[#*_|>\[\]\"]|-{2,}|={2,}"),  # Markdown punctuation, table rules
 ]
 _DEFINITION = re.compile(r"^\s*(?:\[[^\]]+\]:|\*\[[^\]]+\]:)")
 
@@ -70,16 +70,20 @@ def _hunspell(lang: str, lines: list[str]) -> list[list[str]]:
     """Unknown words per input line."""
     binary = shutil.which("hunspell")
     if not binary:
-        raise SpellingError("the spelling check needs hunspell, which is not installed: run `make setup` "
-                            f"(installs it), or: sudo apt-get install {APT_HUNSPELL}")
+        raise SpellingError(
+            "the spelling check needs hunspell, which is not installed: run `make setup` "
+            f"(installs it), or: sudo apt-get install {APT_HUNSPELL}"
+        )
     cmd = [binary, "-a", "-i", "utf-8", "-d", DICTIONARIES[lang]]
     if WORDLISTS[lang].exists():
         cmd += ["-p", str(WORDLISTS[lang])]
     stdin = "".join("^" + line.replace("\n", " ") + "\n" for line in lines)
     result = subprocess.run(cmd, input=stdin, capture_output=True, text=True, encoding="utf-8")
     if "Can't open affix or dictionary" in result.stderr:
-        raise SpellingError(f"hunspell has no {DICTIONARIES[lang]} dictionary: run `make setup` (installs it), "
-                            f"or: sudo apt-get install {APT_HUNSPELL}")
+        raise SpellingError(
+            f"hunspell has no {DICTIONARIES[lang]} dictionary: run `make setup` (installs it), "
+            f"or: sudo apt-get install {APT_HUNSPELL}"
+        )
     if result.returncode != 0 or not result.stdout.startswith("@(#)"):
         raise SpellingError(f"hunspell -d {DICTIONARIES[lang]} failed: {result.stderr.strip()}")
     blocks, current = [], []
@@ -104,8 +108,14 @@ def check(docs: Path = ROOT / "docs") -> list[Problem]:
         blocks = _hunspell(lang, lines) if lines else []
         if len(blocks) != len(lines):
             raise SpellingError(f"hunspell answered {len(blocks)} lines for {len(lines)}")
-        for (path, number), words in zip(plan, blocks):
+        for (path, number), words in zip(plan, blocks, strict=False):
             for word in dict.fromkeys(w.rstrip(".") for w in words):
-                problems.append(Problem(path, number, f"spelling: '{word}' is not in the dictionary; fix it, "
-                                                      f"or add it to checks/wordlist-{lang}.txt if it is right"))
+                problems.append(
+                    Problem(
+                        path,
+                        number,
+                        f"spelling: '{word}' is not in the dictionary; fix it, "
+                        f"or add it to checks/wordlist-{lang}.txt if it is right",
+                    )
+                )
     return problems

@@ -15,8 +15,7 @@ SKIP = re.compile(r"^\s*(?:!!!|\?\?\?|<|\*\[|\[[^\]]+\]:)")  # admonition titles
 
 def load(path: Path = RULES) -> dict[str, list[tuple[re.Pattern, str]]]:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return {lang: [(re.compile(rule["pattern"]), rule["say"]) for rule in data.get(lang, [])]
-            for lang in LANGUAGES}
+    return {lang: [(re.compile(rule["pattern"]), rule["say"]) for rule in data.get(lang, [])] for lang in LANGUAGES}
 
 
 def prose(line: str) -> str:

@@ -27,10 +27,10 @@ def german_hash(text: str | bytes) -> str:
 @dataclass
 class Status:
     page: str
-    state: str                  # "current", "outdated" or "untracked"
+    state: str  # "current", "outdated" or "untracked"
     changed: str | None = None  # date of the newest German change (YYYY-MM-DD), if git knows it
     commits: list[str] = field(default_factory=list)  # "abc1234 subject", newest first
-    history: bool = True        # False when the clone is too shallow to find the matching version
+    history: bool = True  # False when the clone is too shallow to find the matching version
 
 
 def _git(root: Path, *args: str) -> subprocess.CompletedProcess:
@@ -46,7 +46,7 @@ def _history(root: Path, german: Path, recorded: str) -> tuple[str | None, list[
     if not entries:
         return None, [], False
     between = []
-    for sha, date, subject in entries:
+    for sha, _date, subject in entries:
         blob = _git(root, "show", f"{sha}:{rel}")
         if blob.returncode == 0 and german_hash(blob.stdout) == recorded:
             return entries[0][1], between, True
@@ -86,9 +86,9 @@ def mark(docs: Path, page: str) -> str:
         text = f"---\n{KEY}: {value}\n---\n\n" + text
     elif re.search(rf"^{KEY}:.*$", fm, re.M):
         new_fm = re.sub(rf"^{KEY}:.*$", f"{KEY}: {value}", fm, count=1, flags=re.M)
-        text = "---\n" + new_fm + text[4 + len(fm):]
+        text = "---\n" + new_fm + text[4 + len(fm) :]
     else:
-        text = "---\n" + fm + f"{KEY}: {value}\n" + text[4 + len(fm):]
+        text = "---\n" + fm + f"{KEY}: {value}\n" + text[4 + len(fm) :]
     english.write_text(text, encoding="utf-8")
     return value
 
@@ -99,15 +99,19 @@ def report(entries: list[Status]) -> str:
         if entry.state == "current":
             continue
         if entry.state == "untracked":
-            lines.append(f"docs/en/{entry.page}: no '{KEY}:' in the front matter; run "
-                         f"`python3 scripts/handbook.py mark-translated {entry.page}` once it matches the German page")
+            lines.append(
+                f"docs/en/{entry.page}: no '{KEY}:' in the front matter; run "
+                f"`python3 scripts/handbook.py mark-translated {entry.page}` once it matches the German page"
+            )
             continue
         when = f" on {entry.changed}" if entry.changed else ""
         lines.append(f"docs/en/{entry.page}: outdated, the German original changed{when}")
         if entry.commits:
             lines += [f"    {c}" for c in entry.commits]
         if not entry.history:
-            lines.append("    (the version it follows is not in this clone's history: fetch more history for the commits)")
+            lines.append(
+                "    (the version it follows is not in this clone's history: fetch more history for the commits)"
+            )
     current = sum(e.state == "current" for e in entries)
     lines.append(f"{current} of {len(entries)} English pages are up to date with their German original.")
     return "\n".join(lines)

@@ -17,8 +17,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-COMPRESSIBLE = ("text/", "application/javascript", "application/json", "application/xml",
-                "image/svg+xml", "application/manifest+json")
+COMPRESSIBLE = (
+    "text/",
+    "application/javascript",
+    "application/json",
+    "application/xml",
+    "image/svg+xml",
+    "application/manifest+json",
+)
 MAX_AGE = 600  # what GitHub Pages sends
 
 
@@ -26,7 +32,7 @@ MAX_AGE = 600  # what GitHub Pages sends
 class Transfer:
     path: str
     status: int
-    bytes: int          # everything written to the socket for this response
+    bytes: int  # everything written to the socket for this response
     encoding: str = ""  # "gzip" when the body was compressed
 
 
@@ -138,8 +144,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
             body, headers = b"not found", {"Content-Type": "text/plain; charset=utf-8"}
         else:
             entry = self._entry(path)
-            headers = {"Content-Type": entry.ctype, "Cache-Control": f"max-age={MAX_AGE}",
-                       "ETag": entry.etag, "Vary": "Accept-Encoding"}
+            headers = {
+                "Content-Type": entry.ctype,
+                "Cache-Control": f"max-age={MAX_AGE}",
+                "ETag": entry.etag,
+                "Vary": "Accept-Encoding",
+            }
             if status == 200 and entry.etag in self.headers.get("If-None-Match", ""):
                 status, body = 304, b""
             elif entry.gzipped is not None and "gzip" in self.headers.get("Accept-Encoding", ""):
@@ -177,14 +187,13 @@ class SiteServer:
     """`with SiteServer(site) as server:` serves site/ on a free local port; `server.url` ends in /."""
 
     def __init__(self, root: Path, port: int = 0):
-        handler = type("SiteHandler", (Handler,), {"root": Path(root).resolve(), "log": Log(),
-                                                   "cache": {}})
+        handler = type("SiteHandler", (Handler,), {"root": Path(root).resolve(), "log": Log(), "cache": {}})
         self.log = handler.log
         self.httpd = _Server(("127.0.0.1", port), handler)
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
         self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
-    def __enter__(self) -> "SiteServer":
+    def __enter__(self) -> SiteServer:
         self._thread.start()
         return self
 

@@ -23,8 +23,16 @@ PROJECT = project.load()
 LANGS = PROJECT.locales
 PREFIX = {lang: PROJECT.prefix(lang) for lang in LANGS}
 TEST_SITE_URL = "http://127.0.0.1:8000/"
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def page_paths() -> list[str]:
@@ -63,8 +71,13 @@ def make_sandbox(tmp_path: Path) -> Path:
 
 def build_sandbox(box: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, **project.QUIET_END_OF_LIFE, "HANDBOOK_SITE_URL": TEST_SITE_URL}
-    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir",
-                           str(box / "site")], cwd=box, env=env, capture_output=True, text=True)
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(box / "site")],
+        cwd=box,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
 
 
 @pytest.fixture(scope="session")
@@ -80,8 +93,10 @@ def browser():
 
     executable = environment.find_browser()
     if executable is None:
-        pytest.fail("no Chromium or Google Chrome found: run `make setup` (installs Debian's chromium) "
-                    f"or set ${environment.BROWSER_ENV}")
+        pytest.fail(
+            "no Chromium or Google Chrome found: run `make setup` (installs Debian's chromium) "
+            f"or set ${environment.BROWSER_ENV}"
+        )
     with sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_FLAGS)
         yield chromium

@@ -6,7 +6,6 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import pytest
-
 from conftest import LANGS, ROOT, page_paths, url_path
 
 pytestmark = pytest.mark.browser
@@ -29,8 +28,7 @@ def test_axe_finds_no_wcag_violation_on_any_page(server, browser, lang, width):
         tab.add_script_tag(content=script)
         result = tab.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS)
         for violation in result["violations"]:
-            found.append(f"{path}: {violation['id']} ({violation['impact']}): "
-                         f"{violation['nodes'][0]['html'][:120]}")
+            found.append(f"{path}: {violation['id']} ({violation['impact']}): {violation['nodes'][0]['html'][:120]}")
     context.close()
     assert found == []
 
@@ -91,7 +89,12 @@ def test_language_switch_works_with_the_keyboard_alone(server, page):
     for _ in range(40):
         page.keyboard.press("Tab")
         state = focused(page)
-        if state["tag"] == "A" and state["href"] and "/en/" in (state["href"] or "") and "md-select__link" in state["cls"]:
+        if (
+            state["tag"] == "A"
+            and state["href"]
+            and "/en/" in (state["href"] or "")
+            and "md-select__link" in state["cls"]
+        ):
             break
     else:
         pytest.fail("the English link of the language switch is not reachable with Tab")

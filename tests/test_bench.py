@@ -10,13 +10,12 @@ import json
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
-import time
-
 import pytest
-
 from conftest import LANGS, PREFIX, ROOT, html_path, page_paths
+
 from scripts import bench, builder, checks, webserver
 
 FIXTURES = Path(__file__).parent / "data" / "lighthouse"
@@ -33,6 +32,7 @@ def _get(url: str, path: str, headers: dict | None = None) -> tuple[http.client.
 
 
 # --- the web server ---------------------------------------------------------------------------------
+
 
 def test_server_compresses_text_like_github_pages(site):
     with webserver.SiteServer(site) as server:
@@ -73,13 +73,15 @@ def test_server_counts_every_byte_it_sends(site):
         while not taken and time.monotonic() < deadline:
             taken = server.log.take() or time.sleep(0.02) or []
         (transfer,) = taken
-        header_bytes = len(f"HTTP/1.1 200 {response.reason}\r\n") + sum(
-            len(f"{k}: {v}\r\n") for k, v in response.getheaders()) + 2
+        header_bytes = (
+            len(f"HTTP/1.1 200 {response.reason}\r\n") + sum(len(f"{k}: {v}\r\n") for k, v in response.getheaders()) + 2
+        )
         assert transfer.bytes == header_bytes + len(body)
         assert transfer.encoding == "gzip" and transfer.status == 200
 
 
 # --- results and budgets ----------------------------------------------------------------------------
+
 
 def test_budgets_judge_the_median_or_the_worst_case():
     slow_once = bench.Measurement("t", "time", "s", [1.0, 1.2, 9.0], budget=2.0)
@@ -93,8 +95,10 @@ def test_budgets_judge_the_median_or_the_worst_case():
 
 
 def test_table_and_results_file_name_what_is_over_budget():
-    measurements = [bench.Measurement("fast", "fast thing", "s", [1.0, 2.0, 3.0], budget=5.0),
-                    bench.Measurement("slow", "slow thing", "s", [6.0, 7.0, 8.0], budget=5.0)]
+    measurements = [
+        bench.Measurement("fast", "fast thing", "s", [1.0, 2.0, 3.0], budget=5.0),
+        bench.Measurement("slow", "slow thing", "s", [6.0, 7.0, 8.0], budget=5.0),
+    ]
     text = bench.table(measurements)
     lines = {line.split("  ")[0]: line for line in text.splitlines()}
     assert "OVER BUDGET" in lines["slow thing"] and "OVER BUDGET" not in lines["fast thing"]
@@ -113,40 +117,64 @@ def test_bench_report_puts_before_beside_after(tmp_path):
     after = bench.results_document([new, bench.Measurement("new", "new thing", "kB", [40.0])], {})
     (tmp_path / "b.json").write_text(json.dumps(before))
     (tmp_path / "a.json").write_text(json.dumps(after))
-    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "handbook.py"), "bench-report",
-                             str(tmp_path / "a.json"), "--before", str(tmp_path / "b.json")],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "scripts" / "handbook.py"),
+            "bench-report",
+            str(tmp_path / "a.json"),
+            "--before",
+            str(tmp_path / "b.json"),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr
     rows = {line.split(" | ")[0].strip("| "): line.split(" | ") for line in result.stdout.splitlines()}
     assert rows["site build"][2:4] == ["4.00", "1.70"], "before median, then the new median"
     assert rows["new thing"][2] == "", "nothing to compare with"
     (tmp_path / "bad.json").write_text("{}")
-    bad = subprocess.run([sys.executable, str(ROOT / "scripts" / "handbook.py"), "bench-report",
-                          str(tmp_path / "bad.json")], capture_output=True, text=True)
+    bad = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "handbook.py"), "bench-report", str(tmp_path / "bad.json")],
+        capture_output=True,
+        text=True,
+    )
     assert bad.returncode != 0 and "not a `make bench` results file" in bad.stderr
 
 
 def test_bench_refuses_an_unknown_measurement(tmp_path):
-    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "handbook.py"), "bench", "--only",
-                             "speed", "--output", str(tmp_path / "r.json")], capture_output=True, text=True)
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "scripts" / "handbook.py"),
+            "bench",
+            "--only",
+            "speed",
+            "--output",
+            str(tmp_path / "r.json"),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode != 0
     assert "unknown measurement speed" in result.stderr and "site-build" in result.stderr
     assert not (tmp_path / "r.json").exists()
 
 
 def test_measurements_are_a_registry_in_the_order_make_bench_runs_them():
-    assert bench.GROUPS == ("site-build", "pdf", "full-build", "outputs", "preview", "scaling", "weight",
-                            "lighthouse")
+    assert bench.GROUPS == ("site-build", "pdf", "full-build", "outputs", "preview", "scaling", "weight", "lighthouse")
     assert all(callable(bench.MEASUREMENTS[name]) for name in bench.GROUPS)
     with pytest.raises(ValueError, match="weight registered twice"):
         bench.measurement("weight")(lambda b: [])
     # the help of `bench --only` names every measurement
-    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "handbook.py"), "bench", "--help"],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "handbook.py"), "bench", "--help"], capture_output=True, text=True
+    )
     assert all(name in " ".join(result.stdout.split()).replace("- ", "-") for name in bench.GROUPS), result.stdout
 
 
 # --- Lighthouse reports -----------------------------------------------------------------------------
+
 
 def test_lighthouse_scores_are_read_from_the_report():
     report = json.loads((FIXTURES / "report.json").read_text())
@@ -171,8 +199,9 @@ def test_lighthouse_timings_are_read_from_the_report():
     for metric in bench.LIGHTHOUSE_TIMINGS:
         assert timings[metric] == round(report["audits"][metric]["numericValue"], 3)
     assert "observed-first-contentful-paint" not in timings, "this report has no metrics audit"
-    report["audits"]["metrics"] = {"details": {"items": [{"observedFirstContentfulPaint": 150,
-                                                          "observedLargestContentfulPaint": 1200}]}}
+    report["audits"]["metrics"] = {
+        "details": {"items": [{"observedFirstContentfulPaint": 150, "observedLargestContentfulPaint": 1200}]}
+    }
     observed = bench.lighthouse_metrics(report)
     assert (observed["observed-first-contentful-paint"], observed["observed-largest-contentful-paint"]) == (150, 1200)
 
@@ -205,6 +234,7 @@ def test_plain_material_baseline_has_the_content_and_none_of_our_theme(tmp_path)
     box = bench.make_sandbox(tmp_path / "box")
     bench.plain_material(box, "http://127.0.0.1:8123/")
     from mkdocs.utils import yaml_load
+
     config = yaml_load((box / "mkdocs.yml").read_text(encoding="utf-8"))
     assert config["theme"] == {"name": "material", "language": "de", "font": False}
     assert config["hooks"] == list(bench.PLAIN_MATERIAL["hooks"])
@@ -217,12 +247,14 @@ def test_plain_material_baseline_has_the_content_and_none_of_our_theme(tmp_path)
             assert not re.search(r"fonts\.css|handbook\.(css|js)|rel=\"preload\"|md-source", page), md
             # What the browser fetches by itself: every src, and the <link>s (not the links readers follow).
             fetched = re.findall(r'\bsrc="https?://([^/"]+)', page) + re.findall(
-                r'<link\b[^>]*\bhref="https?://([^/"]+)', page)
+                r'<link\b[^>]*\bhref="https?://([^/"]+)', page
+            )
             assert set(fetched) <= {"127.0.0.1:8123"}, f"{lang} {md}: {fetched}"
             assert "fonts.googleapis.com" not in page and "api.github.com" not in page
 
 
 # --- page weight ------------------------------------------------------------------------------------
+
 
 @pytest.mark.browser
 def test_page_weight_counts_what_the_browser_fetched_and_stays_within_budget(site, browser):
@@ -250,6 +282,7 @@ def test_page_weight_counts_what_the_browser_fetched_and_stays_within_budget(sit
 
 # --- sandboxes with more content --------------------------------------------------------------------
 
+
 @pytest.mark.slow
 def test_multiplied_content_builds_in_both_languages(tmp_path):
     box = bench.make_sandbox(tmp_path / "box", factor=2)
@@ -258,12 +291,13 @@ def test_multiplied_content_builds_in_both_languages(tmp_path):
         copies = checks.pages(box / "docs", lang)
         assert len(copies) == 2 * len(originals)
     assert "report/method-x2.md" in (box / "mkdocs.yml").read_text()
-    assert subprocess.run(["git", "status", "--porcelain"], cwd=box, capture_output=True,
-                          text=True).stdout == "", "the sandbox is a clean git repository"
+    assert subprocess.run(["git", "status", "--porcelain"], cwd=box, capture_output=True, text=True).stdout == "", (
+        "the sandbox is a clean git repository"
+    )
     builder.build_html(box / "site", quiet=True, root=box)
     for lang in LANGS:
         copy = box / "site" / PREFIX[lang] / "report" / "method-x2" / "index.html"
-        assert copy.read_text() .count("<h1") == 1
+        assert copy.read_text().count("<h1") == 1
         index = json.loads((box / "site" / PREFIX[lang] / "search" / "search_index.json").read_text())
         assert any(doc["location"].startswith("report/method-x2/") for doc in index["docs"])
 
@@ -291,6 +325,7 @@ def test_an_edited_template_is_not_served_from_the_template_cache(tmp_path):
 
 # --- the live preview -------------------------------------------------------------------------------
 
+
 @pytest.mark.browser
 @pytest.mark.slow
 def test_live_preview_shows_an_edit_in_both_languages(tmp_path, browser):
@@ -299,13 +334,14 @@ def test_live_preview_shows_an_edit_in_both_languages(tmp_path, browser):
     served, visible = measurer.measure("preview")
     assert len(visible.values) == 2 and all(v > 0 for v in visible.values)
     assert visible.details["languages"] == ["de", "en"]
-    assert all(0 < s <= v for s, v in zip(served.values, visible.values)), "served before it is visible"
+    assert all(0 < s <= v for s, v in zip(served.values, visible.values, strict=False)), "served before it is visible"
 
 
 @pytest.mark.slow
 def test_every_preview_rebuild_checks_the_sources_and_updates_translation_status(tmp_path):
     """MkDocs keeps hooks loaded between preview rebuilds: their state must not outlive one rebuild."""
     import urllib.request
+
     box = bench.make_sandbox(tmp_path / "box")
     with bench.preview_server(box, tmp_path / "serve.log") as (address, server, log_file):
         english = f"http://{address}/en/{bench.PREVIEW_PAGE[:-3]}/"
@@ -328,9 +364,11 @@ def test_every_preview_rebuild_checks_the_sources_and_updates_translation_status
 @pytest.mark.slow
 def test_profile_writes_where_the_build_spends_its_time(tmp_path):
     out = tmp_path / "profile.txt"
-    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "handbook.py"), "profile", "--output",
-                             str(out)],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "handbook.py"), "profile", "--output", str(out)],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr
     tree = out.read_text()
     assert "mkdocs/commands/build.py" in tree and "_populate_page" in tree

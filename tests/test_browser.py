@@ -7,7 +7,6 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
-
 from conftest import LANGS, PREFIX, page_paths, url_path
 
 pytestmark = pytest.mark.browser
@@ -40,8 +39,11 @@ def pages_with_only(site, lang: str, stem_form: str, inflected: str) -> set[str]
         key = doc["location"].split("#")[0]
         pages[key] = pages.get(key, "") + " " + (doc["title"] + " " + doc["text"]).lower()
     # Not even as the start of a longer word: a prefix search alone must not explain the hit.
-    return {page for page, text in pages.items()
-            if re.search(rf"\b{stem_form}\b", text) and not re.search(rf"\b{inflected}", text)}
+    return {
+        page
+        for page, text in pages.items()
+        if re.search(rf"\b{stem_form}\b", text) and not re.search(rf"\b{inflected}", text)
+    }
 
 
 @pytest.mark.parametrize("lang,query,form", [("de", "Zielgruppen", "zielgruppe"), ("en", "channels", "channel")])
@@ -56,9 +58,10 @@ def test_search_finds_only_its_language_with_stemming(site, server, page, lang, 
         assert not [p for p in paths if p.startswith("/en/")], "English pages in German search results"
     else:
         assert all(p.startswith("/en/") for p in paths), "German pages in English search results"
-    found = {urlsplit(h).path[len("/" + PREFIX[lang]):] for h in hrefs}
+    found = {urlsplit(h).path[len("/" + PREFIX[lang]) :] for h in hrefs}
     assert found & expected, (
-        f"stemming: {query!r} found none of the pages that only say {form!r}: {sorted(expected)[:5]}")
+        f"stemming: {query!r} found none of the pages that only say {form!r}: {sorted(expected)[:5]}"
+    )
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -67,13 +70,28 @@ def test_every_page_loads_only_own_files_and_without_errors(server, browser, lan
     context = browser.new_context()
     tab = context.new_page()
     foreign, failed, errors, current = [], [], [], {"page": None}
-    tab.on("request", lambda request: foreign.append(request.url)
-           if urlsplit(request.url).scheme in ("http", "https", "ws", "wss")
-           and urlsplit(request.url).netloc != own else None)
-    tab.on("response", lambda response: failed.append((current["page"], response.url, response.status))
-           if current["page"] and response.status >= 400 else None)
-    tab.on("console", lambda message: errors.append((current["page"], message.text))
-           if current["page"] and message.type == "error" else None)
+    tab.on(
+        "request",
+        lambda request: (
+            foreign.append(request.url)
+            if urlsplit(request.url).scheme in ("http", "https", "ws", "wss") and urlsplit(request.url).netloc != own
+            else None
+        ),
+    )
+    tab.on(
+        "response",
+        lambda response: (
+            failed.append((current["page"], response.url, response.status))
+            if current["page"] and response.status >= 400
+            else None
+        ),
+    )
+    tab.on(
+        "console",
+        lambda message: (
+            errors.append((current["page"], message.text)) if current["page"] and message.type == "error" else None
+        ),
+    )
     for md in PAGES:
         current["page"] = md
         tab.goto(server + url_path(lang, md), wait_until="networkidle")
@@ -88,8 +106,9 @@ def test_every_page_loads_only_own_files_and_without_errors(server, browser, lan
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_no_horizontal_scrolling_on_a_phone(server, browser, lang):
-    context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True,
-                                  has_touch=True, device_scale_factor=2)
+    context = browser.new_context(
+        viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True, device_scale_factor=2
+    )
     tab = context.new_page()
     too_wide = []
     for md in PAGES:
@@ -117,9 +136,12 @@ def test_images_keep_their_shape_and_place(server, page, path):
     before an image arrives is the space it then takes."""
     page.goto(server + path)
     page.wait_for_load_state("load")
-    shapes = page.eval_on_selector_all("img", """els => els.map(e => ({src: e.getAttribute("src"),
+    shapes = page.eval_on_selector_all(
+        "img",
+        """els => els.map(e => ({src: e.getAttribute("src"),
         w: +e.getAttribute("width"), h: +e.getAttribute("height"), nw: e.naturalWidth, nh: e.naturalHeight,
-        shown: e.getBoundingClientRect().width / Math.max(1, e.getBoundingClientRect().height)}))""")
+        shown: e.getBoundingClientRect().width / Math.max(1, e.getBoundingClientRect().height)}))""",
+    )
     assert len(shapes) >= 1, shapes  # the logo
     for img in shapes:
         assert img["nw"] and img["nh"], f"{img['src']} did not load"
@@ -127,10 +149,13 @@ def test_images_keep_their_shape_and_place(server, page, path):
         if img["shown"] > 0.01:
             assert img["shown"] == pytest.approx(img["w"] / img["h"], rel=0.03), img
     # Diagrams are drawn into the page (inline SVG): the same holds for their width, height and viewBox.
-    drawings = page.eval_on_selector_all("article svg.hb-diagram", """els => els.map(e => ({
+    drawings = page.eval_on_selector_all(
+        "article svg.hb-diagram",
+        """els => els.map(e => ({
         w: +e.getAttribute("width"), h: +e.getAttribute("height"),
         vw: e.viewBox.baseVal.width, vh: e.viewBox.baseVal.height,
-        shown: e.getBoundingClientRect().width / Math.max(1, e.getBoundingClientRect().height)}))""")
+        shown: e.getBoundingClientRect().width / Math.max(1, e.getBoundingClientRect().height)}))""",
+    )
     if path != "/":
         assert drawings, "expected a diagram on " + path
     for svg in drawings:
@@ -166,8 +191,10 @@ def test_colour_scheme_follows_the_system_and_the_readers_choice(server, browser
     context.close()
 
 
-@pytest.mark.parametrize("path,lang,title", [("/gibt-es-nicht/", "de", "Seite nicht gefunden"),
-                                             ("/en/does-not-exist/", "en", "Page not found")])
+@pytest.mark.parametrize(
+    "path,lang,title",
+    [("/gibt-es-nicht/", "de", "Seite nicht gefunden"), ("/en/does-not-exist/", "en", "Page not found")],
+)
 def test_404_page_in_the_readers_language(server, page, path, lang, title):
     response = page.goto(server + path)
     assert response.status == 404

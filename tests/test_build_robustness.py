@@ -74,15 +74,19 @@ def sandbox(tmp_path: Path) -> Path:
 
 def fake_html(pages: dict[str, str]):
     """A build_html stand-in that writes the given pages (path -> HTML) into the staging folder."""
+
     def build_html(staging: Path, **_):
         for name, text in pages.items():
             (staging / name).parent.mkdir(parents=True, exist_ok=True)
             (staging / name).write_text(text, encoding="utf-8")
+
     return build_html
 
 
-PAGES = {"index.html": '<p><a href="pdf/handbuch.pdf">Handbuch als PDF</a></p>',
-         "en/index.html": '<p><a href="pdf/handbook.pdf">Handbook as PDF</a></p>'}
+PAGES = {
+    "index.html": '<p><a href="pdf/handbuch.pdf">Handbuch als PDF</a></p>',
+    "en/index.html": '<p><a href="pdf/handbook.pdf">Handbook as PDF</a></p>',
+}
 
 
 def blank_pdf(path: Path, pages: int) -> None:
@@ -98,6 +102,7 @@ def blank_pdf(path: Path, pages: int) -> None:
 def fake_build(monkeypatch):
     """builder.build over stand-in pages: the EPUB step (tested in test_epub.py on the real site) is recorded."""
     from scripts import epub
+
     monkeypatch.setattr(builder, "build_html", fake_html(PAGES))
     monkeypatch.setattr(epub, "build_all", lambda staging: EPUB_CALLS.append(Path(staging)) or [])
     monkeypatch.delenv(builder.SITE_URL_ENV, raising=False)
@@ -124,8 +129,9 @@ POOL_SCRIPT = textwrap.dedent("""
 @pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM])
 def test_pdf_workers_die_with_the_build(how):
     """kill -9 or SIGTERM of the process that runs the PDF pool leaves no worker behind."""
-    proc = subprocess.Popen([sys.executable, "-c", POOL_SCRIPT.format(root=str(ROOT))],
-                            stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", POOL_SCRIPT.format(root=str(ROOT))], stdout=subprocess.PIPE, text=True
+    )
     try:
         assert wait_for(lambda: len(children(proc.pid)) == 2, 10), "the pool did not start 2 workers"
         workers = children(proc.pid)
@@ -143,8 +149,10 @@ def test_killed_sandbox_build_leaves_no_worker_and_the_next_build_removes_its_fo
     with it, and the staging folder it leaves is removed by the next build's clean-up."""
     box = sandbox(tmp_path)
     out = tmp_path / "out" / "site"
-    script = ("from pathlib import Path; "
-              f"from scripts import builder; builder.build(Path({str(out)!r}), root=Path({str(box)!r}), quiet=True)")
+    script = (
+        "from pathlib import Path; "
+        f"from scripts import builder; builder.build(Path({str(out)!r}), root=Path({str(box)!r}), quiet=True)"
+    )
     env = {**os.environ, "HANDBOOK_SITE_URL": "http://127.0.0.1:8000/"}
     proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, env=env)
     try:
@@ -166,11 +174,12 @@ def test_killed_sandbox_build_leaves_no_worker_and_the_next_build_removes_its_fo
 
 # --- 2. leftovers, one atomic swap, permissions ----------------------------------------------------
 
+
 def test_next_build_removes_leftovers_but_not_a_running_builds_folder(tmp_path, fake_build):
     out = tmp_path / "site"
-    dead = tmp_path / ".site-999999999-abcd"          # a killed build (no such process)
-    legacy = tmp_path / ".site-old-xyz"               # named by an older version of the build
-    running = tmp_path / ".site-999999998-efgh"       # its build holds the lock (other pid namespace)
+    dead = tmp_path / ".site-999999999-abcd"  # a killed build (no such process)
+    legacy = tmp_path / ".site-old-xyz"  # named by an older version of the build
+    running = tmp_path / ".site-999999998-efgh"  # its build holds the lock (other pid namespace)
     for folder in (dead, legacy, running):
         (folder / "assets").mkdir(parents=True)
     (dead / "assets").chmod(0o555)
@@ -213,6 +222,7 @@ def test_build_replaces_the_site_and_gives_normal_permissions(tmp_path, fake_bui
 
 
 # --- 3. build --no-pdf keeps the PDFs ---------------------------------------------------------------
+
 
 def test_no_pdf_build_keeps_the_pdfs_and_states_their_size(tmp_path, fake_build, capsys):
     out = tmp_path / "site"
@@ -258,16 +268,28 @@ def test_pdf_is_byte_identical_across_time_zones_and_locales(tmp_path):
     # sources; `make setup` installs it), so the second run really is German whatever the machine has.
     locales = tmp_path / "locales"
     locales.mkdir()
-    compiled = subprocess.run(["localedef", "-i", "de_DE", "-f", "UTF-8", str(locales / "de_DE.UTF-8")],
-                              capture_output=True, text=True)
+    compiled = subprocess.run(
+        ["localedef", "-i", "de_DE", "-f", "UTF-8", str(locales / "de_DE.UTF-8")], capture_output=True, text=True
+    )
     assert compiled.returncode in (0, 1) and (locales / "de_DE.UTF-8").is_dir(), compiled.stderr
     made = []
     for tz, locale, january in (("UTC", "C.UTF-8", "January"), ("Pacific/Kiritimati", "de_DE.UTF-8", "Januar")):
         target = tmp_path / f"{tz.replace('/', '-')}.pdf"
-        env = {**os.environ, "TZ": tz, "LC_ALL": locale, "LANG": locale, "LOCPATH": str(locales),
-               "SOURCE_DATE_EPOCH": "1769889600"}  # 2026-01-31 20:00 UTC = 1 February 10:00 in Kiritimati
-        run = subprocess.run([sys.executable, "-c", RENDER_SCRIPT.format(root=str(ROOT), target=str(target))],
-                             env=env, capture_output=True, text=True, timeout=120)
+        env = {
+            **os.environ,
+            "TZ": tz,
+            "LC_ALL": locale,
+            "LANG": locale,
+            "LOCPATH": str(locales),
+            "SOURCE_DATE_EPOCH": "1769889600",
+        }  # 2026-01-31 20:00 UTC = 1 February 10:00 in Kiritimati
+        run = subprocess.run(
+            [sys.executable, "-c", RENDER_SCRIPT.format(root=str(ROOT), target=str(target))],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert run.returncode == 0, run.stderr
         assert run.stdout.splitlines()[0] == january, f"locale {locale} not in effect: {run.stdout[:80]!r}"
         made.append(target.read_bytes())
@@ -277,9 +299,11 @@ def test_pdf_is_byte_identical_across_time_zones_and_locales(tmp_path):
 
 # --- 5. messages instead of tracebacks -------------------------------------------------------------
 
+
 def test_read_only_folder_gets_a_message(tmp_path, fake_build, monkeypatch):
     def refuse(*args, **kwargs):
         raise PermissionError(errno.EACCES, "Permission denied", str(tmp_path / ".site-1-x"))
+
     monkeypatch.setattr(builder.tempfile, "mkdtemp", refuse)
     with pytest.raises(builder.BuildError, match=r"cannot write .*needs write permission there.*--site-dir"):
         builder.build(tmp_path / "site", pdf=False, root=ROOT)
@@ -292,6 +316,7 @@ def test_disk_full_during_pdfs_gets_a_message_and_keeps_the_old_site(tmp_path, f
 
     def full(*args):
         raise OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "x.pdf.tmp"))
+
     monkeypatch.setattr(pdf, "job", full)
     monkeypatch.setattr(pdf.os, "cpu_count", lambda: 1)  # in-process, so that the patched job runs
     with pytest.raises(pdf.PdfError, match=r"no space left on the device while writing .*x\.pdf\.tmp: free"):
@@ -310,6 +335,7 @@ def test_missing_hunspell_says_how_to_install_it(monkeypatch):
 def test_port_taken_is_reported_before_any_build(monkeypatch):
     def must_not_start(*args):
         raise AssertionError("the preview started although the port is taken")
+
     monkeypatch.setattr(os, "execve", must_not_start)
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
@@ -321,10 +347,19 @@ def test_port_taken_is_reported_before_any_build(monkeypatch):
     assert f'make serve ARGS="--address 127.0.0.1:{port + 1}"' in result.output
 
 
-@pytest.mark.parametrize("url", ["https://example.org/handbuch", "ftp://example.org/", "https:///x/",
-                                 'https://example.org/"></script><script>alert(1)</script>/',
-                                 "https://example.org/a b/", "example.org/", "https://example.org/?q=1/",
-                                 "https://example.org:http/"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://example.org/handbuch",
+        "ftp://example.org/",
+        "https:///x/",
+        'https://example.org/"></script><script>alert(1)</script>/',
+        "https://example.org/a b/",
+        "example.org/",
+        "https://example.org/?q=1/",
+        "https://example.org:http/",
+    ],
+)
 def test_malformed_site_url_is_refused_before_building(url, monkeypatch, tmp_path):
     monkeypatch.setenv(builder.SITE_URL_ENV, url)
     monkeypatch.setattr(builder, "build_html", lambda *a, **k: pytest.fail("built with a malformed site URL"))
@@ -332,8 +367,9 @@ def test_malformed_site_url_is_refused_before_building(url, monkeypatch, tmp_pat
         builder.build(tmp_path / "site", pdf=False, root=ROOT)
 
 
-@pytest.mark.parametrize("url", ["https://digitale-teilhabe.github.io/handbuch/", "http://127.0.0.1:8000/",
-                                 "http://[::1]:8000/x/"])
+@pytest.mark.parametrize(
+    "url", ["https://digitale-teilhabe.github.io/handbuch/", "http://127.0.0.1:8000/", "http://[::1]:8000/x/"]
+)
 def test_good_site_urls_pass(url):
     assert builder.site_url_problem(url) is None
 
@@ -351,6 +387,7 @@ def test_non_utf8_source_is_named_with_its_line(tmp_path):
 
 # --- 6. check and build agree; check PATHS; mark-translated stays inside docs/ -------------------
 
+
 def test_build_rejects_what_check_rejects_with_the_same_message(tmp_path, monkeypatch):
     """Link to the other language, page not in nav, zero-width space in an id, duplicate ids: the
     sandbox build stops in its source checks and prints each of check's messages."""
@@ -359,11 +396,16 @@ def test_build_rejects_what_check_rejects_with_the_same_message(tmp_path, monkey
         (box / "docs" / lang / "extra.md").write_text(
             f"---\ndescription: Extra.\n---\n\n# Extra {{ #extra }}\n\n[Index]({link})\n\n"
             "## Eins { #one }\n\nText.\n\n## Zwei { #one }\n\nText.\n\n## Drei { #th\u200bree }\n\nText.\n",
-            encoding="utf-8")
+            encoding="utf-8",
+        )
     monkeypatch.chdir(box)
     expected = [str(p) for p in checks.structure(box / "docs")]
-    for part in ("leads to the English page en/index.md", "extra.md is not in the navigation",
-                 "U+200B ZERO WIDTH SPACE", "heading id '#one' is already used at line 9"):
+    for part in (
+        "leads to the English page en/index.md",
+        "extra.md is not in the navigation",
+        "U+200B ZERO WIDTH SPACE",
+        "heading id '#one' is already used at line 9",
+    ):
         assert any(part in line for line in expected), (part, expected)
     built = build_sandbox(box)
     assert built.returncode != 0
@@ -375,8 +417,11 @@ def test_build_rejects_what_check_rejects_with_the_same_message(tmp_path, monkey
 def test_check_paths_reports_only_those_pages_and_their_twins(monkeypatch):
     docs = ROOT / "docs"
     page, other = checks.pages(docs, "de")[:2]
-    fake = [checks.Problem(docs / "de" / page, 1, "one"), checks.Problem(docs / "en" / page, 2, "twin"),
-            checks.Problem(docs / "de" / other, 3, "elsewhere")]
+    fake = [
+        checks.Problem(docs / "de" / page, 1, "one"),
+        checks.Problem(docs / "en" / page, 2, "twin"),
+        checks.Problem(docs / "de" / other, 3, "elsewhere"),
+    ]
     monkeypatch.setattr(checks, "run_all", lambda d: fake)
     monkeypatch.chdir(ROOT)
     result = CliRunner().invoke(handbook.cli, ["check", f"docs/de/{page}"])

@@ -77,10 +77,12 @@ def test_a_fixture_file_is_refused_where_a_real_docs_folder_would_publish_it():
 
 # --- check PATHS ------------------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def repo_with_problems(tmp_path) -> Path:
     """The good tree as docs/ with three problems: in an SVG, in a snippet, and on a page."""
     import shutil
+
     root = tmp_path / "repo"
     shutil.copytree(FIXTURES / "good", root / "docs", ignore=shutil.ignore_patterns("expected.txt"))
     svg = root / "docs" / "assets" / "goal-de.svg"
@@ -92,22 +94,28 @@ def repo_with_problems(tmp_path) -> Path:
     return root
 
 
-@pytest.mark.parametrize(("paths", "wanted"), [
-    (["docs/assets"], {"docs/assets/goal-de.svg"}),
-    (["docs/assets/goal-de.svg"], {"docs/assets/goal-de.svg"}),
-    (["includes"], {"includes/links.md"}),
-    (["includes/links.md", "docs/de/other.md"], {"includes/links.md", "docs/en/other.md"}),  # the twin too
-    (["docs/de/page.md"], set()),
-    (["docs"], {"docs/assets/goal-de.svg", "docs/en/other.md"}),
-])
+@pytest.mark.parametrize(
+    ("paths", "wanted"),
+    [
+        (["docs/assets"], {"docs/assets/goal-de.svg"}),
+        (["docs/assets/goal-de.svg"], {"docs/assets/goal-de.svg"}),
+        (["includes"], {"includes/links.md"}),
+        (["includes/links.md", "docs/de/other.md"], {"includes/links.md", "docs/en/other.md"}),  # the twin too
+        (["docs/de/page.md"], set()),
+        (["docs"], {"docs/assets/goal-de.svg", "docs/en/other.md"}),
+    ],
+)
 def test_check_paths_keeps_every_problem_under_the_paths_and_of_the_pages_twins(repo_with_problems, paths, wanted):
     """`check docs/assets` reported "0 page(s)" and nothing (only pages were kept); now every file under
     the named paths counts, and a page still brings its twin."""
     root = repo_with_problems
     docs = root / "docs"
     problems = checks.structure(docs)
-    assert {p.path.relative_to(root).as_posix() for p in problems} == \
-        {"docs/assets/goal-de.svg", "includes/links.md", "docs/en/other.md"}, problems
+    assert {p.path.relative_to(root).as_posix() for p in problems} == {
+        "docs/assets/goal-de.svg",
+        "includes/links.md",
+        "docs/en/other.md",
+    }, problems
     kept = checks.only_pages(problems, docs, checks.chosen_pages(docs, [root / p for p in paths]))
     assert {p.path.relative_to(root).as_posix() for p in kept} == wanted
 

@@ -16,20 +16,25 @@ spec.loader.exec_module(compact)
 
 
 def test_whitespace_with_a_line_break_becomes_one_line_break_outside_kept_elements():
-    page = ("<div>\n    <p>Text\n\n      <a href=x>link</a> end</p>\n  </div>\n"
-            "<pre><code>!!! note\n    indented\n\n        more</code></pre>\n"
-            "<textarea>\n  keep\n</textarea><script>if (a)\n    b()</script><STYLE>\n  p {}\n</STYLE>  \n  <p>x</p>")
+    page = (
+        "<div>\n    <p>Text\n\n      <a href=x>link</a> end</p>\n  </div>\n"
+        "<pre><code>!!! note\n    indented\n\n        more</code></pre>\n"
+        "<textarea>\n  keep\n</textarea><script>if (a)\n    b()</script><STYLE>\n  p {}\n</STYLE>  \n  <p>x</p>"
+    )
     out = compact.compact(page)
-    assert out == ("<div>\n<p>Text\n<a href=x>link</a> end</p>\n</div>\n"
-                   "<pre><code>!!! note\n    indented\n\n        more</code></pre>\n"
-                   "<textarea>\n  keep\n</textarea><script>if (a)\n    b()</script><STYLE>\n  p {}\n</STYLE>\n<p>x</p>")
+    assert out == (
+        "<div>\n<p>Text\n<a href=x>link</a> end</p>\n</div>\n"
+        "<pre><code>!!! note\n    indented\n\n        more</code></pre>\n"
+        "<textarea>\n  keep\n</textarea><script>if (a)\n    b()</script><STYLE>\n  p {}\n</STYLE>\n<p>x</p>"
+    )
     assert compact.compact(out) == out
 
 
 def test_built_page_keeps_its_code_blocks_and_drops_the_indentation(site):
     built = html_path(site, "de", "contributing/index.md").read_text(encoding="utf-8")
     source = (Path(__file__).resolve().parent.parent / "docs" / "de" / "contributing" / "index.md").read_text(
-        encoding="utf-8")
+        encoding="utf-8"
+    )
     blocks = re.findall(r"<pre><span></span><code>(.*?)</code></pre>", built, re.DOTALL)
     assert blocks, "expected code blocks on the contributing page"
     indented = [b for b in blocks if "\n    " in b]

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import re
 import subprocess
-from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-
 from conftest import DOCS, LANGS, html_path, page_paths
+
 from scripts import checks
 
 PAGES = page_paths()
@@ -26,7 +25,7 @@ def sources(lang: str) -> dict[str, str]:
     for page in PAGES:
         text = (DOCS / lang / page).read_text(encoding="utf-8")
         _, start = checks.split_front_matter(text)
-        out[page] = "\n".join(text.splitlines()[start - 1:])
+        out[page] = "\n".join(text.splitlines()[start - 1 :])
     return out
 
 
@@ -55,8 +54,10 @@ FACTS = {
     "lesson 2": (r"Zeit und Ressourcen", r"time and resources"),
     "lesson 3: the source's example channel": (r"Twitter", r"Twitter"),
     "lesson 3: value for the target group": (r"Mehrwert", r"value"),
-    "state association": (r"Paritätische[nr]? Wohlfahrtsverband(?:s)? Niedersachsen",
-                          r"Paritätischer Wohlfahrtsverband Niedersachsen"),
+    "state association": (
+        r"Paritätische[nr]? Wohlfahrtsverband(?:s)? Niedersachsen",
+        r"Paritätischer Wohlfahrtsverband Niedersachsen",
+    ),
     "about 40 towns": (r"rund 40 Städte", r"(?:about|around) 40 towns"),
     "department": (r"Referat für digitale Kommunikation", r"digital communication"),
     "internal course": (r"verbandsintern", r"internal"),
@@ -72,13 +73,18 @@ FACTS = {
     "corporate design": (r"Corporate Design", r"corporate design"),
     "community of the state association": (r"Social-Media-Community", r"Social Media Community"),
     "monthly exchange": (r"monatlich", r"monthly"),
-    "municipal elections autumn 2021": (r"Kommunalwahlen[^.]{0,30}Herbst 2021", r"municipal elections[^.]{0,40}autumn (?:of )?2021"),
+    "municipal elections autumn 2021": (
+        r"Kommunalwahlen[^.]{0,30}Herbst 2021",
+        r"municipal elections[^.]{0,40}autumn (?:of )?2021",
+    ),
     "volunteering campaign": (r"Ehrenamt", r"volunteering"),
     "round two from May 2022": (r"Mai 2022", r"May 2022"),
     "state election October 2022": (r"Landtagswahl[^.]{0,30}Oktober 2022", r"state election[^.]{0,40}October 2022"),
     "up to 20 district pages": (r"bis zu 20", r"up to 20|as many as 20"),
-    "Facebook page of the association": (r"facebook-paritaetischer|facebook\.com/paritaetischer",
-                                         r"facebook-paritaetischer|facebook\.com/paritaetischer"),
+    "Facebook page of the association": (
+        r"facebook-paritaetischer|facebook\.com/paritaetischer",
+        r"facebook-paritaetischer|facebook\.com/paritaetischer",
+    ),
     "author": (r"Anika Falke", r"Anika Falke"),
     "issue": (r"03/2022|03 \| 2022", r"03/2022|03 \| 2022"),
     "issue title": (r"Digitalisierung und Wohlfahrt", r"Digitalisierung und Wohlfahrt"),
@@ -107,10 +113,12 @@ def test_the_one_direct_quote_appears_once_attributed_and_nowhere_else_in_quotes
     assert where == ["lessons/define-goals.md"]
     page = " ".join(pages["lessons/define-goals.md"].split())
     at = page.index(QUOTE[lang])
-    assert "Jona Hölderle" in page[max(0, at - 300):at + len(QUOTE[lang]) + 300]
+    assert "Jona Hölderle" in page[max(0, at - 300) : at + len(QUOTE[lang]) + 300]
     # Other places paraphrase without quotation marks.
-    quoted = re.compile(r"[„“\"][^„“”\"]{0,40}(?:weil man soziale Medien|because you have to use)"
-                        r"[^„“”\"]*[“”\"]")
+    quoted = re.compile(
+        r"[„“\"][^„“”\"]{0,40}(?:weil man soziale Medien|because you have to use)"
+        r"[^„“”\"]*[“”\"]"
+    )
     assert len(quoted.findall(" ".join(" ".join(pages.values()).split()))) == 1
 
 
@@ -161,8 +169,13 @@ def test_twitter_only_as_the_sources_dated_example(lang):
 
 
 def legal_pages(lang: str) -> list[str]:
-    return [page for page in PAGES if checks.front_matter(
-        DOCS / lang / page, (DOCS / lang / page).read_text(encoding="utf-8"))[0].get(checks.LEGAL_AS_OF)]
+    return [
+        page
+        for page in PAGES
+        if checks.front_matter(DOCS / lang / page, (DOCS / lang / page).read_text(encoding="utf-8"))[0].get(
+            checks.LEGAL_AS_OF
+        )
+    ]
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -175,7 +188,8 @@ def test_legal_pages_show_their_review_month_and_no_legal_advice_under_the_title
         note = soup.select_one("article h1 + p.hb-legal-note")
         assert note is not None, page
         month = checks.front_matter(DOCS / lang / page, (DOCS / lang / page).read_text(encoding="utf-8"))[0][
-            checks.LEGAL_AS_OF]
+            checks.LEGAL_AS_OF
+        ]
         year = month.split("-")[0]
         assert note.get_text().startswith(words[0]) and year in note.get_text() and words[1] in note.get_text()
     others = [p for p in PAGES if p not in pages]
@@ -187,8 +201,9 @@ def test_legal_pages_show_their_review_month_and_no_legal_advice_under_the_title
 @pytest.mark.parametrize("lang", LANGS)
 def test_the_pdf_carries_the_legal_notice_under_each_legal_pages_title(site, lang):
     pdf = site / ("pdf/handbuch.pdf" if lang == "de" else "en/pdf/handbook.pdf")
-    text = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
-                                   check=True).stdout.split())
+    text = " ".join(
+        subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout.split()
+    )
     checked = 0
     for page in legal_pages(lang):
         soup = BeautifulSoup(html_path(site, lang, page).read_text(encoding="utf-8"), "lxml")
@@ -210,8 +225,10 @@ def test_a_page_citing_a_law_without_review_month_is_named_with_its_line(tmp_pat
 
 
 # One time budget: the handbook's example split of the at least five hours a week (minutes per slot).
-WEEK = {"de": {"Montag": 60, "Dienstag und Mittwoch": 45, "Donnerstag": 20, "Freitag": 30, "Arbeitstag": 20},
-        "en": {"Monday": 60, "Tuesday and Wednesday": 45, "Thursday": 20, "Friday": 30, "working day": 20}}
+WEEK = {
+    "de": {"Montag": 60, "Dienstag und Mittwoch": 45, "Donnerstag": 20, "Freitag": 30, "Arbeitstag": 20},
+    "en": {"Monday": 60, "Tuesday and Wednesday": 45, "Thursday": 20, "Friday": 30, "working day": 20},
+}
 SLOTS_PER_WEEK = {"Dienstag und Mittwoch": 2, "Tuesday and Wednesday": 2, "Arbeitstag": 5, "working day": 5}
 
 
@@ -226,8 +243,11 @@ def test_one_time_budget_on_every_page_that_splits_the_five_hours(lang):
     week = WEEK[lang]
     assert sum(m * SLOTS_PER_WEEK.get(day, 1) for day, m in week.items()) == 300
     # The prerequisites page: the table's rows add up to its total, five hours.
-    rows = [line.split("|")[1:-1] for line in sources(lang)["course/prerequisites.md"].splitlines()
-            if line.startswith("|") and not line.startswith("| ---")][1:]
+    rows = [
+        line.split("|")[1:-1]
+        for line in sources(lang)["course/prerequisites.md"].splitlines()
+        if line.startswith("|") and not line.startswith("| ---")
+    ][1:]
     *tasks, total = rows
     assert sum(minutes(r[-1]) for r in tasks) == minutes(total[-1]) == 300
     # The slots named there and in the editorial plan's weekly rhythm are the same.
@@ -244,7 +264,7 @@ def test_one_time_budget_on_every_page_that_splits_the_five_hours(lang):
 def test_one_editorial_plan_columns_and_stages(lang):
     """Module 2 names the columns the template has, in its order, and both name the same four stages."""
     module = sources(lang)["course/module-2-target-groups.md"]
-    section = module[module.index("{ #editorial-plan }"):]
+    section = module[module.index("{ #editorial-plan }") :]
     named = re.findall(r"^\d+\. \*\*([^:*]+):\*\*", section, re.MULTILINE)
     template = sources(lang)["worksheets/editorial-plan.md"]
     header = next(line for line in template.splitlines() if line.startswith("| ") and "---" not in line)
@@ -252,6 +272,5 @@ def test_one_editorial_plan_columns_and_stages(lang):
     assert named == columns and len(columns) == 7
     empty_rows = [line for line in template.splitlines() if re.fullmatch(r"\|(\s*\|)+", line.strip())]
     assert len(empty_rows) >= 10
-    stages = {"de": "Idee → in Arbeit → fertig → veröffentlicht",
-              "en": "idea → in progress → ready → published"}[lang]
+    stages = {"de": "Idee → in Arbeit → fertig → veröffentlicht", "en": "idea → in progress → ready → published"}[lang]
     assert stages in section and stages in template

@@ -15,7 +15,6 @@ from types import ModuleType
 import material
 import pytest
 from bs4 import BeautifulSoup
-
 from conftest import LANGS, ROOT, page_paths, url_path
 
 PAGES = page_paths()
@@ -45,6 +44,7 @@ def csp_hook(monkeypatch) -> ModuleType:
 
 # --- the built pages --------------------------------------------------------------------------------
 
+
 def test_every_built_page_has_the_policy_first_with_a_hash_per_inline_script(site):
     pages = sorted(site.rglob("*.html"))
     assert len(pages) >= 2 * len(PAGES) + 2, "expected every page of both languages and both 404 pages"
@@ -63,34 +63,46 @@ def test_every_built_page_has_the_policy_first_with_a_hash_per_inline_script(sit
         scripts = directives["script-src"]
         assert "'unsafe-inline'" not in scripts and "'unsafe-eval'" not in scripts, where
         assert "'unsafe-inline'" not in directives["style-src"], where
-        inline = {s.string or "" for s in soup.find_all("script")
-                  if not s.get("src") and s.get("type", "text/javascript") == "text/javascript"}
-        hashes = {"'sha256-" + base64.b64encode(hashlib.sha256(s.encode()).digest()).decode() + "'"
-                  for s in inline}
+        inline = {
+            s.string or ""
+            for s in soup.find_all("script")
+            if not s.get("src") and s.get("type", "text/javascript") == "text/javascript"
+        }
+        hashes = {"'sha256-" + base64.b64encode(hashlib.sha256(s.encode()).digest()).decode() + "'" for s in inline}
         assert len(inline) >= 3, f"{where}: expected the theme's three inline scripts"
         assert set(scripts) == {"'self'"} | hashes, f"{where}: hashes do not match the inline scripts"
 
 
 # --- the hook on its own ------------------------------------------------------------------------------
 
+
 def test_hook_refuses_an_inline_script_that_is_not_the_themes(monkeypatch):
     csp = csp_hook(monkeypatch)
     theme = csp.theme_script_patterns([str(HOOKS.parent), str(Path(material.__file__).parent / "templates")])
-    scope = ('__md_scope=new URL("../..",location),__md_hash=e=>[...e].reduce(((e,_)=>(e<<5)-e+_.charCodeAt(0))'
-             ',0),__md_get=(e,_=localStorage,t=__md_scope)=>JSON.parse(_.getItem(t.pathname+"."+e)),__md_set'
-             '=(e,_,t=localStorage,a=__md_scope)=>{try{t.setItem(a.pathname+"."+e,JSON.stringify(_))}catch(e){}}')
-    page = (f'<html><head><meta charset="utf-8"><script>{scope}</script></head><body>'
-            '<script type="application/json" id="x">{"a": 1}</script><!-- <script>alert(1)</script> --></body></html>')
+    scope = (
+        '__md_scope=new URL("../..",location),__md_hash=e=>[...e].reduce(((e,_)=>(e<<5)-e+_.charCodeAt(0))'
+        ',0),__md_get=(e,_=localStorage,t=__md_scope)=>JSON.parse(_.getItem(t.pathname+"."+e)),__md_set'
+        '=(e,_,t=localStorage,a=__md_scope)=>{try{t.setItem(a.pathname+"."+e,JSON.stringify(_))}catch(e){}}'
+    )
+    page = (
+        f'<html><head><meta charset="utf-8"><script>{scope}</script></head><body>'
+        '<script type="application/json" id="x">{"a": 1}</script><!-- <script>alert(1)</script> --></body></html>'
+    )
     out = csp.add_policy(page, "lessons/effort.md", theme)
     assert out.index("Content-Security-Policy") < out.index("<script>")
     assert out.count("'sha256-") == 1, "exactly the theme's script is hashed (not data, not comments)"
     again = csp.add_policy(out, "lessons/effort.md", theme)
     assert again == out, "running twice must give the same page"
-    hostile = [page.replace("<body>", "<body><h1><script>alert(document.cookie)</script></h1>"),
-               page.replace(scope, scope.replace('"../.."', '"x",alert(1),"'))]
+    hostile = [
+        page.replace("<body>", "<body><h1><script>alert(document.cookie)</script></h1>"),
+        page.replace(scope, scope.replace('"../.."', '"x",alert(1),"')),
+    ]
     for bad in hostile:
-        with pytest.raises(csp.PluginError, match=r"lessons/effort\.md: inline <script> at line 1 .* is not one "
-                                                  r"of the theme's"):
+        with pytest.raises(
+            csp.PluginError,
+            match=r"lessons/effort\.md: inline <script> at line 1 .* is not one "
+            r"of the theme's",
+        ):
             csp.add_policy(bad, "lessons/effort.md", theme)
 
 
@@ -109,15 +121,18 @@ def test_live_preview_allows_inline_scripts_and_builds_do_not(monkeypatch):
 
 def test_theme_markup_made_valid(monkeypatch):
     csp = csp_hook(monkeypatch)
-    page = ('<input class="md-toggle" data-md-toggle="drawer" type="checkbox" id="__drawer" autocomplete="off">'
-            '<input type="text" name="q" autocomplete="off">'
-            '<label class="md-nav__title" for="__toc">Inhalt</label><label for="__drawer">Menü</label>')
+    page = (
+        '<input class="md-toggle" data-md-toggle="drawer" type="checkbox" id="__drawer" autocomplete="off">'
+        '<input type="text" name="q" autocomplete="off">'
+        '<label class="md-nav__title" for="__toc">Inhalt</label><label for="__drawer">Menü</label>'
+    )
     fixed = csp.valid_markup(page)
     assert 'id="__drawer">' in fixed and '<input type="text" name="q" autocomplete="off">' in fixed
     assert '<label class="md-nav__title">Inhalt</label>' in fixed and '<label for="__drawer">' in fixed
 
 
 # --- in the browser -------------------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def recorded(browser):

@@ -14,8 +14,8 @@ from urllib.parse import urljoin
 
 import pytest
 from bs4 import BeautifulSoup
-
 from conftest import DOCS, TEST_SITE_URL
+
 from scripts import checks, easy_language
 from scripts.pdf import load_config
 
@@ -39,8 +39,19 @@ def test_each_fixture_reports_exactly_its_rule_with_file_and_line(case):
 
 def test_every_rule_has_a_breaking_fixture_in_both_languages():
     """Each rule's message appears for a German and an English fixture page."""
-    rules = ["sentence has", "words on average", "clauses", "abbreviation", "is not explained", "percentage",
-             "long word", "passive", "sentences on one line", "runs on", "needs the class"]
+    rules = [
+        "sentence has",
+        "words on average",
+        "clauses",
+        "abbreviation",
+        "is not explained",
+        "percentage",
+        "long word",
+        "passive",
+        "sentences on one line",
+        "runs on",
+        "needs the class",
+    ]
     messages = [line for case in CASES for line in expected(case)]
     for rule in rules:
         for lang in checks.LANGUAGES:
@@ -59,45 +70,55 @@ def test_handbook_check_runs_the_easy_language_check(tmp_path):
     docs = tmp_path / "docs"
     for lang in checks.LANGUAGES:
         (docs / lang).mkdir(parents=True)
-        (docs / lang / "page.md").write_text((FIXTURES / "easy-percent" / lang / "page.md").read_text(encoding="utf-8"),
-                                             encoding="utf-8")
+        (docs / lang / "page.md").write_text(
+            (FIXTURES / "easy-percent" / lang / "page.md").read_text(encoding="utf-8"), encoding="utf-8"
+        )
     found = [str(p) for p in checks.run_all(docs, spelling=False)]
     assert sum("easy language: percentage" in f for f in found) == 4, found
 
 
-@pytest.mark.parametrize(("lang", "sentence", "clauses"), [
-    ("de", "Wenn Sie Fragen haben, schreiben Sie uns.", 2),
-    ("de", "Damit finden Sie die Seite.", 1),  # "damit" as an adverb, not a conjunction
-    ("de", "Das ist die Seite, die Sie suchen, weil sie hilft.", 3),
-    ("en", "Tap on it to come back to this page.", 1),
-    ("en", "If you have questions, write to us, because we help.", 3),
-])
+@pytest.mark.parametrize(
+    ("lang", "sentence", "clauses"),
+    [
+        ("de", "Wenn Sie Fragen haben, schreiben Sie uns.", 2),
+        ("de", "Damit finden Sie die Seite.", 1),  # "damit" as an adverb, not a conjunction
+        ("de", "Das ist die Seite, die Sie suchen, weil sie hilft.", 3),
+        ("en", "Tap on it to come back to this page.", 1),
+        ("en", "If you have questions, write to us, because we help.", 3),
+    ],
+)
 def test_clause_heuristic(lang, sentence, clauses):
     assert easy_language.clause_count(sentence, lang) == clauses
 
 
-@pytest.mark.parametrize(("lang", "sentence", "found"), [
-    ("en", "On a phone the menu is hidden at first.", "is hidden"),  # irregular participle in -en
-    ("en", "The page was read by many people.", "was read"),
-    ("en", "The course is run by a welfare organisation.", "is run"),
-    ("en", "The handbook is written by the team.", "is written"),
-    ("en", "The menu is open now.", None),  # adjective, no participle
-    ("en", "The handbook is often ready.", None),
-    ("en", "The menu is on the left.", None),
-    ("de", "Das Handbuch wird vom Team geschrieben.", "wird … geschrieben"),
-    ("de", "Das Menü öffnet sich.", None),
-])
+@pytest.mark.parametrize(
+    ("lang", "sentence", "found"),
+    [
+        ("en", "On a phone the menu is hidden at first.", "is hidden"),  # irregular participle in -en
+        ("en", "The page was read by many people.", "was read"),
+        ("en", "The course is run by a welfare organisation.", "is run"),
+        ("en", "The handbook is written by the team.", "is written"),
+        ("en", "The menu is open now.", None),  # adjective, no participle
+        ("en", "The handbook is often ready.", None),
+        ("en", "The menu is on the left.", None),
+        ("de", "Das Handbuch wird vom Team geschrieben.", "wird … geschrieben"),
+        ("de", "Das Menü öffnet sich.", None),
+    ],
+)
 def test_passive_heuristic(lang, sentence, found):
     assert easy_language.passive(sentence, lang) == found
 
 
 def test_sentences_do_not_end_at_abbreviations_or_list_numbers():
-    assert easy_language.sentences("Das ist z. B. ein Satz. Und das ist gut.") == ["Das ist z. B. ein Satz.",
-                                                                                   "Und das ist gut."]
+    assert easy_language.sentences("Das ist z. B. ein Satz. Und das ist gut.") == [
+        "Das ist z. B. ein Satz.",
+        "Und das ist gut.",
+    ]
     assert len(easy_language.sentences("Teil 1. Dann lesen Sie weiter.")) == 1
 
 
 # --- the header link ------------------------------------------------------------------------------
+
 
 def _html_pages(site: Path) -> list[Path]:
     return sorted(p for p in site.rglob("*.html") if "assets" not in p.parts and "search" not in p.parts)
@@ -123,8 +144,10 @@ def test_every_built_page_links_to_the_easy_page_of_its_language(site):
         assert (link.get("aria-current") == "page") == here, rel
 
 
-@pytest.mark.parametrize(("lang", "width"), [("de", 320), ("en", 320), ("de", 360), ("de", 375), ("en", 375),
-                                             ("de", 768), ("de", 1280), ("en", 1280)])
+@pytest.mark.parametrize(
+    ("lang", "width"),
+    [("de", 320), ("en", 320), ("de", 360), ("de", 375), ("en", 375), ("de", 768), ("de", 1280), ("en", 1280)],
+)
 def test_header_link_name_visibility_and_no_overflow(server, browser, lang, width):
     """The link's accessible name is its label at every width; the label shows beside the icon from
     360 px on (phones included), only the icon below; the header does not make the page scroll sideways."""

@@ -49,12 +49,19 @@ def epubcheck_command() -> list[str]:
 @pytest.mark.parametrize("lang", LANGS)
 def test_epubcheck_finds_no_error_and_no_warning(site, lang, tmp_path):
     report = tmp_path / "report.json"
-    run = subprocess.run([*epubcheck_command(), str(book(site, lang)), "--json", str(report), "-q"],
-                         check=False, capture_output=True, text=True, timeout=300)
+    run = subprocess.run(
+        [*epubcheck_command(), str(book(site, lang)), "--json", str(report), "-q"],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert report.is_file(), run.stdout + run.stderr
     result = json.loads(report.read_text(encoding="utf-8"))
-    messages = [f"{m['severity']} {m['ID']}: {m['message']} "
-                f"{[loc.get('path') for loc in m.get('locations', [])][:3]}" for m in result["messages"]]
+    messages = [
+        f"{m['severity']} {m['ID']}: {m['message']} {[loc.get('path') for loc in m.get('locations', [])][:3]}"
+        for m in result["messages"]
+    ]
     checker = result["checker"]
     assert (checker["nFatal"], checker["nError"], checker["nWarning"]) == (0, 0, 0), messages
     assert run.returncode == 0, run.stdout + run.stderr
@@ -98,8 +105,9 @@ def test_metadata_language_identifier_edition_and_accessibility(site, lang):
     assert props["dcterms:modified"] == [edition.date.strftime("%Y-%m-%dT%H:%M:%SZ")]
     assert {"textual", "visual"} <= set(props["schema:accessMode"])
     assert "textual" in props["schema:accessModeSufficient"]
-    assert {"structuralNavigation", "tableOfContents", "alternativeText", "readingOrder"} \
-        <= set(props["schema:accessibilityFeature"])
+    assert {"structuralNavigation", "tableOfContents", "alternativeText", "readingOrder"} <= set(
+        props["schema:accessibilityFeature"]
+    )
     assert props["schema:accessibilityHazard"] == ["none"]
     assert props["schema:accessibilitySummary"] == [STRINGS[lang]["epub_accessibility_summary"]]
 
@@ -108,8 +116,9 @@ def test_metadata_language_identifier_edition_and_accessibility(site, lang):
 def test_fonts_of_the_site_are_embedded_with_their_licence(site, lang):
     with zipfile.ZipFile(book(site, lang)) as archive:
         opf = package(archive)
-        fonts = {i.get("href") for i in opf.iterfind("opf:manifest/opf:item", NS)
-                 if i.get("media-type") == "font/woff2"}
+        fonts = {
+            i.get("href") for i in opf.iterfind("opf:manifest/opf:item", NS) if i.get("media-type") == "font/woff2"
+        }
         css = archive.read(f"{epub.OEBPS}/style.css").decode()
         stored = {n: archive.read(n) for n in archive.namelist()}
     site_fonts = {p.name: p.read_bytes() for p in (site / "assets" / "fonts").rglob("*.woff2")}
@@ -131,8 +140,9 @@ def test_navigation_has_the_parts_with_their_chapters(site, lang):
     titled = [(title, paths) for title, paths in parts if title]
     assert [li.findtext("x:a", namespaces=NS) for li in items] == [t for t, _ in titled]
     for li, (_, paths) in zip(items, titled, strict=True):
-        assert [a.get("href") for a in li.iterfind("x:ol/x:li/x:a", NS)] == \
-            [pdf_module._key(p) + ".xhtml" for p in paths]
+        assert [a.get("href") for a in li.iterfind("x:ol/x:li/x:a", NS)] == [
+            pdf_module._key(p) + ".xhtml" for p in paths
+        ]
     assert nav.find(".//x:nav[@ops:type='landmarks']", NS) is not None
 
 
@@ -141,11 +151,13 @@ def test_every_link_lands_and_every_picture_has_a_text(site, lang):
     """Internal links point to a file of the book and an id in it; diagrams are inline SVG with role=img
     and a title; images have alt text; glossary terms are plain words (no hidden definitions)."""
     with zipfile.ZipFile(book(site, lang)) as archive:
-        files = {n[len(epub.OEBPS) + 1:]: archive.read(n) for n in archive.namelist()
-                 if n.startswith(epub.OEBPS + "/")}
+        files = {
+            n[len(epub.OEBPS) + 1 :]: archive.read(n) for n in archive.namelist() if n.startswith(epub.OEBPS + "/")
+        }
     docs = {name: etree.fromstring(data) for name, data in files.items() if name.endswith(".xhtml")}
-    ids = {name: {e.get("id") for e in doc.iter() if isinstance(e.tag, str) and e.get("id")}
-           for name, doc in docs.items()}
+    ids = {
+        name: {e.get("id") for e in doc.iter() if isinstance(e.tag, str) and e.get("id")} for name, doc in docs.items()
+    }
     checked, diagrams = 0, 0
     for name, doc in docs.items():
         for a in doc.iterfind(".//x:a[@href]", NS):
@@ -166,8 +178,9 @@ def test_every_link_lands_and_every_picture_has_a_text(site, lang):
         assert doc.find(".//*[@class='hb-term-def']") is None, name
     assert checked > 100 and diagrams >= 3
     glossary = pdf_module._key("glossary.md") + ".xhtml"
-    assert any(a.get("href", "").startswith(glossary + "#") for doc in docs.values()
-               for a in doc.iterfind(".//x:a", NS)), "no glossary term links to its own chapter"
+    assert any(
+        a.get("href", "").startswith(glossary + "#") for doc in docs.values() for a in doc.iterfind(".//x:a", NS)
+    ), "no glossary term links to its own chapter"
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -177,8 +190,9 @@ def test_cover_picture_is_the_books_thumbnail_and_its_first_page(site, lang):
     written on it."""
     with zipfile.ZipFile(book(site, lang)) as archive:
         opf = package(archive)
-        covers = [i for i in opf.iterfind("opf:manifest/opf:item", NS)
-                  if "cover-image" in i.get("properties", "").split()]
+        covers = [
+            i for i in opf.iterfind("opf:manifest/opf:item", NS) if "cover-image" in i.get("properties", "").split()
+        ]
         assert len(covers) == 1
         href = covers[0].get("href")
         data = archive.read(f"{epub.OEBPS}/{href}")
@@ -202,8 +216,7 @@ def test_cover_picture_is_drawn_the_same_twice(tmp_path):
     text = epub.CoverText("Handbuch", "Digitale Teilhabe: Soziale Medien", "Ein Untertitel", "Ausgabe Mai 2026")
     one = epub.cover_image(text, cache=tmp_path)
     assert one == epub.cover_image(text, cache=tmp_path)
-    assert one != epub.cover_image(epub.CoverText(**{**text.__dict__, "edition": "Ausgabe Juni 2026"}),
-                                   cache=tmp_path)
+    assert one != epub.cover_image(epub.CoverText(**{**text.__dict__, "edition": "Ausgabe Juni 2026"}), cache=tmp_path)
     with Image.open(io.BytesIO(one)) as image:
         assert image.size == epub.COVER_SIZE and "exif" not in image.info and "dpi" not in image.info
 
@@ -229,10 +242,12 @@ def test_the_same_sources_make_the_same_bytes(site, tmp_path):
 def test_download_page_links_the_epub_with_its_size(site, lang):
     from babel.numbers import format_decimal
     from test_site import page_url, resolve
+
     url = STRINGS[lang]["epub_url"]
     with zipfile.ZipFile(site / url) as archive:
-        chapters = sum(1 for ref in package(archive).iterfind("opf:spine/opf:itemref", NS)
-                       if ref.get("idref") not in SPINE_EXTRAS)
+        chapters = sum(
+            1 for ref in package(archive).iterfind("opf:spine/opf:itemref", NS) if ref.get("idref") not in SPINE_EXTRAS
+        )
     size = format_decimal(round(max((site / url).stat().st_size / 1e6, 0.1), 1), format="0.0", locale=lang)
     expected = "(" + STRINGS[lang]["epub_download_meta"].format(size=size, pages=chapters) + ")"
     md = "start/download.md"
@@ -264,10 +279,14 @@ def test_a_chapter_reads_well_on_a_phone(site, browser, tmp_path):
 
 # --- without the site ----------------------------------------------------------------------------
 
+
 def test_svg_keeps_its_names_and_html_becomes_xhtml():
     _, body = epub._document("de", "t")
-    epub._fragment('<p>A&nbsp;b<br><img src="x.png" alt="x"></p><svg viewbox="0 0 1 1" role="img">'
-                   '<title>T</title><lineargradient gradientunits="userSpaceOnUse"/></svg>', body)
+    epub._fragment(
+        '<p>A&nbsp;b<br><img src="x.png" alt="x"></p><svg viewbox="0 0 1 1" role="img">'
+        '<title>T</title><lineargradient gradientunits="userSpaceOnUse"/></svg>',
+        body,
+    )
     text = epub._serialise(body.getroottree().getroot()).decode()
     assert "<br/>" in text and "\u00a0" in text and "&nbsp;" not in text
     assert '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"' in text

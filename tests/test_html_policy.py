@@ -51,8 +51,9 @@ def built_page(source: Path) -> str:
     body = source.read_text(encoding="utf-8")
     _, start = checks.split_front_matter(body)
     names, configs = renderer_config()
-    content = markdown.markdown("\n" * (start - 1) + "\n".join(body.splitlines()[start - 1:]),
-                                extensions=names, extension_configs=configs)
+    content = markdown.markdown(
+        "\n" * (start - 1) + "\n".join(body.splitlines()[start - 1 :]), extensions=names, extension_configs=configs
+    )
     return f'<html><body><article class="md-content__inner md-typeset">{content}</article></body></html>'
 
 
@@ -71,8 +72,11 @@ def test_hostile_markup_is_refused_naming_file_line_and_markup(case):
 
 def test_the_fast_line_check_misses_what_the_allowlist_catches():
     """Why the allowlist is the authority: most hostile cases pass the Markdown-line rules unnoticed."""
-    missed = [case for case in HTML_CASES if lines_of(FIXTURES / case / "expected-html.txt")
-              and not case_problems(checks.structure(FIXTURES / case))]
+    missed = [
+        case
+        for case in HTML_CASES
+        if lines_of(FIXTURES / case / "expected-html.txt") and not case_problems(checks.structure(FIXTURES / case))
+    ]
     assert len(missed) >= 8, missed
 
 
@@ -97,16 +101,20 @@ def test_a_style_element_is_allowed_in_an_svg_file_but_not_in_an_inlined_diagram
     svg.write_text('<svg xmlns="http://www.w3.org/2000/svg"><style>rect{fill:red}</style></svg>', encoding="utf-8")
     assert html_policy.svg_problems(svg) == []
     assert "'<style>' is not allowed" in html_policy.svg_problems(svg, inline=True)[0].message
-    svg.write_text('<svg xmlns="http://www.w3.org/2000/svg"><style>@import "https://x.example/a.css";</style>'
-                   '</svg>', encoding="utf-8")
+    svg.write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg"><style>@import "https://x.example/a.css";</style></svg>',
+        encoding="utf-8",
+    )
     assert "url() or @import" in html_policy.svg_problems(svg)[0].message
 
 
 def test_built_pages_map_back_to_their_markdown(tmp_path):
     site = tmp_path / "site"
     assert html_policy.source_of(site, site / "index.html", DOCS) == DOCS / "de" / "index.md"
-    assert html_policy.source_of(site, site / "en" / "lessons" / "effort" / "index.html", DOCS) == \
-        DOCS / "en" / "lessons" / "effort.md"
+    assert (
+        html_policy.source_of(site, site / "en" / "lessons" / "effort" / "index.html", DOCS)
+        == DOCS / "en" / "lessons" / "effort.md"
+    )
     assert html_policy.source_of(site, site / "en" / "404.html", DOCS) is None
 
 
@@ -121,7 +129,10 @@ def test_the_real_site_passes_the_allowlist(site):
 def test_a_hostile_page_stops_the_real_build_naming_file_and_line(tmp_path):
     box = make_sandbox(tmp_path)
     page = box / "docs" / "de" / "start" / "how-to-use.md"
-    text = page.read_text(encoding="utf-8").rstrip("\n") + "\n\n<details ontoggle=alert(1) open><summary>Mehr</summary>x</details>\n"
+    text = (
+        page.read_text(encoding="utf-8").rstrip("\n")
+        + "\n\n<details ontoggle=alert(1) open><summary>Mehr</summary>x</details>\n"
+    )
     page.write_text(text, encoding="utf-8")
     result = build_sandbox(box)
     assert result.returncode != 0
@@ -159,29 +170,38 @@ def head_of(title: str) -> str:
     return THEME_HEAD.replace("TITLE", title).replace("HEADER", html.escape(title))
 
 
-@pytest.mark.parametrize(("title", "refused"), [
-    ('So nutzen Sie </title><meta http-equiv="refresh" content="0;url=https://attacker.example/">',
-     ['<meta http-equiv="refresh" content="0;url=https://attacker.example/">']),
-    ("x</title><title>y", ["<title>"]),
-    ("x</title><script>alert(1)</script>", ["<script>"]),
-    ('x</title><base href="https://attacker.example/">', ['<base href="https://attacker.example/">']),
-    ('x</title><link rel="stylesheet" href="https://attacker.example/a.css">',
-     ['<link rel="stylesheet" href="https://attacker.example/a.css">']),
-    ('x</title><script src="//attacker.example/a.js"></script>', ['<script src="//attacker.example/a.js">']),
-    ('x</title></head><body onload="alert(1)"><div>', ['<body onload="alert(1)">', "<div>"]),
-    ("x</title><svg onload=alert(1)>", ['<svg onload="alert(1)">']),
-    ('x</title><html onclick="alert(1)">', ['<html lang="de" class="no-js" onclick="alert(1)">']),
-])
+@pytest.mark.parametrize(
+    ("title", "refused"),
+    [
+        (
+            'So nutzen Sie </title><meta http-equiv="refresh" content="0;url=https://attacker.example/">',
+            ['<meta http-equiv="refresh" content="0;url=https://attacker.example/">'],
+        ),
+        ("x</title><title>y", ["<title>"]),
+        ("x</title><script>alert(1)</script>", ["<script>"]),
+        ('x</title><base href="https://attacker.example/">', ['<base href="https://attacker.example/">']),
+        (
+            'x</title><link rel="stylesheet" href="https://attacker.example/a.css">',
+            ['<link rel="stylesheet" href="https://attacker.example/a.css">'],
+        ),
+        ('x</title><script src="//attacker.example/a.js"></script>', ['<script src="//attacker.example/a.js">']),
+        ('x</title></head><body onload="alert(1)"><div>', ['<body onload="alert(1)">', "<div>"]),
+        ("x</title><svg onload=alert(1)>", ['<svg onload="alert(1)">']),
+        ('x</title><html onclick="alert(1)">', ['<html lang="de" class="no-js" onclick="alert(1)">']),
+    ],
+)
 def test_an_element_the_theme_does_not_write_into_head_is_refused(title, refused):
     """Material prints the title through `striptags`, which decodes `&lt;`: whatever the title smuggles
     into <head> (or pushes out of it) is named, reported on the page's title line."""
     found = html_policy.head_findings(head_of(title))
-    assert found[:len(refused)] == refused, found  # after an <svg>, the theme's elements are drawing content too
+    assert found[: len(refused)] == refused, found  # after an <svg>, the theme's elements are drawing content too
     source = FIXTURES / "good" / "de" / "page.md"
     problems = [str(p) for p in html_policy.check_page(head_of(title), source, "page/index.html")]
-    assert problems[0].endswith(f"{refused[0]} in the <head> of the built page page/index.html: the theme writes "
-                                "only meta, link, title and its own scripts there; this came from the page title "
-                                "(write it without '<' and '>') or a template (see HEAD_* in scripts/html_policy.py)")
+    assert problems[0].endswith(
+        f"{refused[0]} in the <head> of the built page page/index.html: the theme writes "
+        "only meta, link, title and its own scripts there; this came from the page title "
+        "(write it without '<' and '>') or a template (see HEAD_* in scripts/html_policy.py)"
+    )
     assert problems[0].split("fixtures/")[-1].startswith("good/de/page.md:5: "), problems
 
 
@@ -193,12 +213,17 @@ def test_a_template_that_writes_a_meta_refresh_stops_the_real_build(tmp_path):
     """The second line of defence in a real build: overrides/ is changed by pull request too."""
     box = make_sandbox(tmp_path)
     template = box / "overrides" / "main.html"
-    template.write_text(template.read_text(encoding="utf-8").replace(
-        "{{ super() }}", '{{ super() }}<meta http-equiv="refresh" content="0;url=https://attacker.example/">', 1),
-        encoding="utf-8")
+    template.write_text(
+        template.read_text(encoding="utf-8").replace(
+            "{{ super() }}", '{{ super() }}<meta http-equiv="refresh" content="0;url=https://attacker.example/">', 1
+        ),
+        encoding="utf-8",
+    )
     result = build_sandbox(box)
     assert result.returncode != 0
-    assert '<meta http-equiv="refresh" content="0;url=https://attacker.example/"> in the <head> of the built page' \
-        in result.stderr, result.stderr[-2000:]
+    assert (
+        '<meta http-equiv="refresh" content="0;url=https://attacker.example/"> in the <head> of the built page'
+        in result.stderr
+    ), result.stderr[-2000:]
     assert "Traceback" not in result.stderr
     assert not (box / "site" / "index.html").exists()

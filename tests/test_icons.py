@@ -6,7 +6,6 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
-
 from conftest import LANGS, html_path, page_paths, url_path
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -54,8 +53,10 @@ def test_only_a_reference_into_the_sites_own_sprite_passes_the_allowlist():
 
     ours = '<p><svg viewBox="0 0 24 24"><use href="../../assets/images/icons.svg#i0123456789"/></svg></p>'
     assert html_policy.findings(ours) == ()
-    for other in ('<use href="https://example.org/icons.svg#i0123456789"/>',
-                  '<use href="../../assets/images/other.svg#i0123456789"/>',
-                  '<use href="../../assets/images/icons.svg#anything"/>'):
+    for other in (
+        '<use href="https://example.org/icons.svg#i0123456789"/>',
+        '<use href="../../assets/images/other.svg#i0123456789"/>',
+        '<use href="../../assets/images/icons.svg#anything"/>',
+    ):
         found = html_policy.findings(f'<p><svg viewBox="0 0 24 24">{other}</svg></p>')
         assert any(f.tag == "use" for f in found), other

@@ -7,11 +7,14 @@ import pytest
 from scripts import images
 
 
-@pytest.mark.parametrize("tag,size", [
-    ('<svg xmlns="http://www.w3.org/2000/svg" width="120" height="80px" viewBox="0 0 12 8">', (120, 80)),
-    ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 640 780" role="img">', (640, 780)),
-    ("<svg viewBox='-10 -10,300.4 200'>", (300, 200)),
-])
+@pytest.mark.parametrize(
+    "tag,size",
+    [
+        ('<svg xmlns="http://www.w3.org/2000/svg" width="120" height="80px" viewBox="0 0 12 8">', (120, 80)),
+        ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 640 780" role="img">', (640, 780)),
+        ("<svg viewBox='-10 -10,300.4 200'>", (300, 200)),
+    ],
+)
 def test_svg_size_from_attributes_or_viewbox(tmp_path, tag, size):
     path = tmp_path / "a.svg"
     path.write_text(f"<?xml version='1.0'?>\n{tag}<rect/></svg>", encoding="utf-8")
@@ -45,8 +48,11 @@ def test_unknown_type_is_an_error(tmp_path):
 def test_the_sites_images_all_have_a_size():
     from conftest import DOCS
 
-    found = [p for p in DOCS.rglob("*") if p.suffix.lower() in {".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp"}
-             and "fonts" not in p.parts]
+    found = [
+        p
+        for p in DOCS.rglob("*")
+        if p.suffix.lower() in {".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp"} and "fonts" not in p.parts
+    ]
     assert found
     for path in found:
         width, height = images.intrinsic_size(path)

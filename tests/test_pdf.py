@@ -13,16 +13,16 @@ import statistics
 import subprocess
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from xml.etree import ElementTree
 
 import pypdf
 import pytest
 from bs4 import BeautifulSoup
+from conftest import LANGS, PREFIX, ROOT, html_path, make_sandbox, page_paths
 from PIL import Image
 
-from conftest import LANGS, PREFIX, ROOT, html_path, make_sandbox, page_paths
 from scripts import builder
 from scripts import pdf as pdf_module
 
@@ -51,7 +51,7 @@ def text_of(path: Path, first: int | None = None, last: int | None = None) -> st
 def squash(text: str) -> str:
     """One line of text; words hyphenated at a line end are joined again."""
     text = re.sub(r"[-\u2010]\n\s*(?=[a-zäöüß])", "", text.replace("\u00ad", ""))
-    text = re.sub(r"-\n\s*(?=[A-ZÄÖÜ])", "-", text)   # a compound's own hyphen at a line end
+    text = re.sub(r"-\n\s*(?=[A-ZÄÖÜ])", "-", text)  # a compound's own hyphen at a line end
     return re.sub(r"\s+", " ", text).strip()
 
 
@@ -102,6 +102,7 @@ def outline_entries(reader: pypdf.PdfReader, items=None, depth=1):
 
 # --- measuring printed pages (shared with tests/test_worksheet_pdf.py) ----------------------------
 
+
 def page_margins_mm() -> dict[str, tuple[float, float]]:
     """(top, bottom) page margins in mm from scripts/pdf.css, for portrait ("") and landscape pages."""
     css = pdf_module.CSS_FILE.read_text(encoding="utf-8")
@@ -116,8 +117,9 @@ def page_margins_mm() -> dict[str, tuple[float, float]]:
 @functools.lru_cache(maxsize=16)
 def bbox_pages(pdf: Path) -> list:
     """pdftotext -bbox-layout: per page, its <page> element (lines and words with positions in pt)."""
-    out = subprocess.run(["pdftotext", "-bbox-layout", str(pdf), "-"], capture_output=True, text=True,
-                         check=True).stdout
+    out = subprocess.run(
+        ["pdftotext", "-bbox-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
     out = re.sub(r"<!DOCTYPE[^>]*>", "", out).replace(' xmlns="http://www.w3.org/1999/xhtml"', "")
     return ElementTree.fromstring(out).findall(".//page")
 
@@ -130,24 +132,27 @@ def body_lines(page) -> list:
     """The lines of a page between the running header and the footer."""
     height = float(page.get("height"))
     top, bottom = page_margins_mm()["" if height > float(page.get("width")) else "landscape"]
-    return [line for line in page.findall(".//line")
-            if top * MM - 2 < float(line.get("yMin")) and float(line.get("yMax")) < height - bottom * MM + 2]
+    return [
+        line
+        for line in page.findall(".//line")
+        if top * MM - 2 < float(line.get("yMin")) and float(line.get("yMax")) < height - bottom * MM + 2
+    ]
 
 
 def full_line_lengths(pdf: Path, first: int, last: int) -> list[int]:
     """Characters of every full line of body text (starting at the text column's left edge and reaching
     its right edge; headings, tables, lists and short last lines of paragraphs left out)."""
     counts = []
-    for page in bbox_pages(pdf)[first - 1:last]:
+    for page in bbox_pages(pdf)[first - 1 : last]:
         if float(page.get("width")) > float(page.get("height")):
             continue
         lines = body_lines(page)
         if len(lines) < 5:
             continue
-        heights = sorted(float(l.get("yMax")) - float(l.get("yMin")) for l in lines)
+        heights = sorted(float(w.get("yMax")) - float(w.get("yMin")) for w in lines)
         body_height = heights[len(heights) // 2]
-        left = min(float(l.get("xMin")) for l in lines)
-        right = max(float(l.get("xMax")) for l in lines)
+        left = min(float(w.get("xMin")) for w in lines)
+        right = max(float(w.get("xMax")) for w in lines)
         for line in lines:
             if abs(float(line.get("yMax")) - float(line.get("yMin")) - body_height) > 0.5:
                 continue
@@ -170,8 +175,7 @@ def page_fill(pdf: Path, dpi: int = 24) -> tuple[float, ...]:
             top, bottom = margins["" if height > width else "landscape"]
             y0, y1 = int(top * dpi / 25.4), int(height - bottom * dpi / 25.4)
             pixels = image.load()
-            lowest = next((y for y in range(y1 - 1, y0, -1)
-                           if any(pixels[x, y] < 200 for x in range(width))), y0)
+            lowest = next((y for y in range(y1 - 1, y0, -1) if any(pixels[x, y] < 200 for x in range(width))), y0)
             fills.append((lowest - y0) / (y1 - y0))
     return tuple(fills)
 
@@ -182,6 +186,7 @@ def first_pages(reader: pypdf.PdfReader, depth: int = 1) -> list[int]:
 
 
 # --- the handbook --------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_both_pdfs_exist_where_the_site_links_them(site, lang):
@@ -194,6 +199,7 @@ def test_both_pdfs_exist_where_the_site_links_them(site, lang):
 @pytest.mark.parametrize("lang", LANGS)
 def test_every_page_links_its_own_languages_pdf(site, lang):
     from test_site import page_url, resolve
+
     for md in PAGES:
         soup = BeautifulSoup(html_path(site, lang, md).read_text(encoding="utf-8"), "lxml")
         button = soup.select_one("a.hb-pdf-button")
@@ -267,16 +273,30 @@ def test_longer_contents_take_two_well_filled_pages(site, tmp_path):
     both pages are well filled: never a few lines spilling over."""
     strings, ed = STRINGS["de"], pdf_module.edition()
     parts = pdf_module.collect(site, CONFIG, "de")
-    many = [pdf_module.Part(f"{part.title} ({n})", f"{part.key}-{n}",
-                            [pdf_module.Chapter(c.source, f"{c.key}-{n}", c.title, "") for c in part.chapters])
-            for n in (1, 2) for part in parts]
+    many = [
+        pdf_module.Part(
+            f"{part.title} ({n})",
+            f"{part.key}-{n}",
+            [pdf_module.Chapter(c.source, f"{c.key}-{n}", c.title, "") for c in part.chapters],
+        )
+        for n in (1, 2)
+        for part in parts
+    ]
     document = pdf_module.assemble(many, "de", strings, CONFIG, ed, title=strings["pdf_title"], toc_only=True)
-    targets = "".join(f'<h1 class="part-title" id="{p.key}">{p.title}</h1>' + "".join(
-        f'<section class="chapter"><h1 id="{c.key}">{c.title}</h1></section>' for c in p.chapters) for p in many)
+    targets = "".join(
+        f'<h1 class="part-title" id="{p.key}">{p.title}</h1>'
+        + "".join(f'<section class="chapter"><h1 id="{c.key}">{c.title}</h1></section>' for c in p.chapters)
+        for p in many
+    )
     target = tmp_path / "contents.pdf"
-    pdf_module.render(document.replace("</body>", targets + "</body>"), target, site, "contents",
-                      extra_css=pdf_module._language_css(strings),
-                      fit=(many, "de", strings, CONFIG, ed, strings["pdf_title"]))
+    pdf_module.render(
+        document.replace("</body>", targets + "</body>"),
+        target,
+        site,
+        "contents",
+        extra_css=pdf_module._language_css(strings),
+        fit=(many, "de", strings, CONFIG, ed, strings["pdf_title"]),
+    )
     reader = pypdf.PdfReader(target)
     contents_page, first_part = first_pages(reader)[:2]
     assert first_part - contents_page == 2, f"the contents take {first_part - contents_page} pages"
@@ -288,15 +308,19 @@ def test_longer_contents_take_two_well_filled_pages(site, tmp_path):
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_cover_names_the_edition_by_month_and_the_commit_in_small_print(site, lang):
-    """"Ausgabe November 2026": the month (UTC) of the commit the cover names in small print."""
+    """ "Ausgabe November 2026": the month (UTC) of the commit the cover names in small print."""
     from babel.dates import format_date
+
     cover = squash(text_of(book(site, lang), 1))
     named = re.search(re.escape(STRINGS[lang]["pdf_commit"]) + r" ([0-9a-f]{7})\+?", cover)
     assert named, f"no commit in small print on the cover: {cover}"
-    epoch = os.environ.get("SOURCE_DATE_EPOCH") or subprocess.run(
-        ["git", "log", "-1", "--format=%ct", named.group(1)], cwd=ROOT, capture_output=True, text=True,
-        check=True).stdout
-    month = format_date(datetime.fromtimestamp(int(epoch), tz=timezone.utc).date(), "LLLL y", locale=lang)
+    epoch = (
+        os.environ.get("SOURCE_DATE_EPOCH")
+        or subprocess.run(
+            ["git", "log", "-1", "--format=%ct", named.group(1)], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout
+    )
+    month = format_date(datetime.fromtimestamp(int(epoch), tz=UTC).date(), "LLLL y", locale=lang)
     assert f"{STRINGS[lang]['pdf_edition']} {month}" in cover, cover
     assert f"{STRINGS[lang]['pdf_edition']} {named.group(1)}" not in cover, "the commit is not the edition"
     assert f"{STRINGS[lang]['pdf_edition']} {month}" in squash(text_of(worksheets(site, lang), 1))
@@ -304,7 +328,7 @@ def test_cover_names_the_edition_by_month_and_the_commit_in_small_print(site, la
 
 def test_the_edition_is_the_month_in_utc_with_the_release_tag(monkeypatch):
     """Half an hour before December in UTC is already December in Kiribati: the edition says November."""
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(datetime(2026, 11, 30, 23, 30, tzinfo=timezone.utc).timestamp())))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(datetime(2026, 11, 30, 23, 30, tzinfo=UTC).timestamp())))
     monkeypatch.setenv("HANDBOOK_RELEASE_TAG", "v1.2.3")
     monkeypatch.setenv("TZ", "Pacific/Kiritimati")
     time.tzset()
@@ -335,7 +359,7 @@ def test_each_part_starts_a_new_page(site, lang):
     parts = [title for title, _ in pdf_module.pdf_parts(CONFIG, lang)]
     starts = first_pages(reader)[1:]
     assert len(starts) == len(parts)
-    for title, number in zip(parts, starts):
+    for title, number in zip(parts, starts, strict=False):
         lines = body_lines(bbox_pages(pdf)[number - 1])
         start = squash("\n".join(" ".join(line_words(line)) for line in lines[:3]))
         assert start.startswith(title), f"page {number} does not begin with the part {title!r}: {start[:80]!r}"
@@ -348,8 +372,11 @@ def test_no_page_is_under_a_quarter_full_except_a_parts_last_page(site, lang):
     fills = page_fill(pdf)
     starts = first_pages(reader)
     part_ends = {number - 1 for number in starts[1:]} | {len(reader.pages)}
-    thin = [(number, f"{fill:.0%}") for number, fill in enumerate(fills, 1)
-            if number > 1 and number not in part_ends and fill < 0.25]
+    thin = [
+        (number, f"{fill:.0%}")
+        for number, fill in enumerate(fills, 1)
+        if number > 1 and number not in part_ends and fill < 0.25
+    ]
     assert not thin, f"pages under a quarter full: {thin}"
 
 
@@ -361,7 +388,7 @@ def _wrapped_item(pdf: Path, text: str):
         lines = body_lines(page)
         for index, line in enumerate(lines[:-1]):
             found = line_words(line)
-            if (found[:4] == words or found[1:5] == words) and "...." not in "".join(found):   # not contents
+            if (found[:4] == words or found[1:5] == words) and "...." not in "".join(found):  # not contents
                 return line, lines[index + 1]
     return None
 
@@ -388,8 +415,10 @@ def test_lists_and_checklists_hang(site, lang):
             first, second = pair
             first_word = next(w for w in first.findall("word") if w.text == text.split()[0])
             text_start = float(first_word.get("xMin"))
-            assert abs(float(second.get("xMin")) - text_start) < 1.5, \
-                f"{md}: wrapped line of {text[:40]!r} starts at {float(second.get('xMin')):.1f} pt, text at {text_start:.1f} pt"
+            assert abs(float(second.get("xMin")) - text_start) < 1.5, (
+                f"{md}: wrapped line of {text[:40]!r} starts at {float(second.get('xMin')):.1f} pt, "
+                f"text at {text_start:.1f} pt"
+            )
             checked[kind] += 1
     assert checked["task"] >= 3 and checked["bullet"] >= 3, checked
 
@@ -408,8 +437,10 @@ def row_gaps_mm(pdf: Path, page_number: int, x_mm: float, y_from_mm: float, dpi:
     """Heights of the rows of a table on a rendered page: distances between the horizontal rules crossing
     the vertical line x_mm below y_from_mm, as long as they look like rows (5 to 30 mm)."""
     with tempfile.TemporaryDirectory() as tmp:
-        subprocess.run(["pdftoppm", "-gray", "-r", str(dpi), "-f", str(page_number), "-l", str(page_number),
-                        str(pdf), f"{tmp}/p"], check=True)
+        subprocess.run(
+            ["pdftoppm", "-gray", "-r", str(dpi), "-f", str(page_number), "-l", str(page_number), str(pdf), f"{tmp}/p"],
+            check=True,
+        )
         image = Image.open(next(Path(tmp).glob("p-*.pgm")))
     x = int(x_mm * dpi / 25.4)
     pixels = image.load()
@@ -420,7 +451,7 @@ def row_gaps_mm(pdf: Path, page_number: int, x_mm: float, y_from_mm: float, dpi:
             rules.append(y)
         previous = dark
     gaps = []
-    for a, b in zip(rules, rules[1:]):
+    for a, b in zip(rules, rules[1:], strict=False):
         gap = (b - a) * 25.4 / dpi
         if not 5 <= gap <= 30:
             break
@@ -445,11 +476,13 @@ def test_the_editorial_plan_rows_are_tall_enough_to_write_in(site, lang):
                 row = [w.text for w in words if abs(float(w.get("yMin")) - float(word.get("yMin"))) < 2]
                 if not all(h.split()[0] in row for h in headers):
                     continue
-                heights += row_gaps_mm(pdf, number, (float(word.get("xMin")) + 6) / MM,
-                                       (float(word.get("yMax")) + 1) / MM)[:empty_rows]
+                heights += row_gaps_mm(
+                    pdf, number, (float(word.get("xMin")) + 6) / MM, (float(word.get("yMax")) + 1) / MM
+                )[:empty_rows]
         tall = [h for h in heights if h >= 9.8]
-        assert len(tall) >= empty_rows, f"{md}: rows of {[round(h, 1) for h in heights]} mm; " \
-                                        f"{empty_rows} empty rows should be 10 mm or more"
+        assert len(tall) >= empty_rows, (
+            f"{md}: rows of {[round(h, 1) for h in heights]} mm; {empty_rows} empty rows should be 10 mm or more"
+        )
 
 
 def _front_matter_flags(lang: str) -> tuple[list[str], list[str]]:
@@ -469,8 +502,12 @@ def _front_matter_flags(lang: str) -> tuple[list[str], list[str]]:
 def test_pages_and_sections_marked_for_the_web_are_not_printed(site, lang):
     off, web_only = _front_matter_flags(lang)
     outline = {title for _, title, _ in outline_entries(pypdf.PdfReader(book(site, lang)))}
-    titles = {md: heading_text(BeautifulSoup(html_path(site, lang, md).read_text(encoding="utf-8"), "lxml")
-                                .select_one("article h1")) for md in off}
+    titles = {
+        md: heading_text(
+            BeautifulSoup(html_path(site, lang, md).read_text(encoding="utf-8"), "lxml").select_one("article h1")
+        )
+        for md in off
+    }
     assert not {titles[md] for md in off} & outline, f"pdf: false pages in the PDF: {off}"
     assert not set(web_only) & outline, f"web-only sections in the PDF: {set(web_only) & outline}"
 
@@ -482,8 +519,9 @@ def test_pdf_false_and_web_only_are_left_out(site, tmp_path):
     shutil.copytree(ROOT / "docs", docs, ignore=shutil.ignore_patterns("assets"))
     page = docs / "de" / "contributing" / "translation-status.md"
     text = page.read_text(encoding="utf-8")
-    page.write_text(text.replace("---\n", "---\npdf: false\n", 1) if "pdf: false" not in text else text,
-                    encoding="utf-8")
+    page.write_text(
+        text.replace("---\n", "---\npdf: false\n", 1) if "pdf: false" not in text else text, encoding="utf-8"
+    )
     copy = tmp_path / "site"
     shutil.copytree(site, copy, ignore=shutil.ignore_patterns("*.pdf"))
     how_to = copy / "start" / "how-to-use" / "index.html"
@@ -501,8 +539,7 @@ def test_pdf_false_and_web_only_are_left_out(site, tmp_path):
     assert hidden not in body and 'id="p-start-how-to-use--search"' not in body
     assert 'id="p-start-how-to-use--switch-language"' in body, "the next section must stay"
     with pytest.raises(pdf_module.PdfError, match="must be true or false"):
-        page.write_text(re.sub(r"(?m)^pdf: .*\n", "", text).replace("---\n", "---\npdf: nein\n", 1),
-                        encoding="utf-8")
+        page.write_text(re.sub(r"(?m)^pdf: .*\n", "", text).replace("---\n", "---\npdf: nein\n", 1), encoding="utf-8")
         pdf_module.collect(copy, CONFIG, "de", docs=docs)
 
 
@@ -514,7 +551,8 @@ def test_pdf_holds_no_heading_of_the_other_language(site, lang):
     assert len(outline) > len(book_pages(lang)) * 2
     assert not outline & foreign, f"{other} headings in the {lang} PDF: {sorted(outline & foreign)[:5]}"
     assert outline <= all_headings(site, lang) | {STRINGS[lang]["pdf_contents"]} | {
-        title for title, _ in pdf_module.nav_parts(CONFIG, lang)}
+        title for title, _ in pdf_module.nav_parts(CONFIG, lang)
+    }
 
 
 def all_headings(site: Path, lang: str) -> set[str]:
@@ -566,8 +604,9 @@ def test_glossary_terms_are_plain_words_on_paper(site, lang):
         article = BeautifulSoup(html_path(site, lang, md).read_text(encoding="utf-8"), "lxml").select_one("article")
         for definition in article.select(".hb-term-def"):
             words = squash(" ".join(definition.get_text(" ", strip=True).split()))[:60]
-            assert not words or text.count(words) <= 1, \
+            assert not words or text.count(words) <= 1, (
                 f"{md}: the definition of a term is printed beside it: {words!r}"
+            )
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -582,6 +621,7 @@ def test_worksheet_pdf_has_fillable_fields(site, lang):
 
 def test_download_and_worksheet_pages_link_the_fillable_pdf(site):
     from test_site import page_url, resolve
+
     for lang in LANGS:
         for md in ["start/download.md", *[p for p in PAGES if p.startswith("worksheets/")]]:
             soup = BeautifulSoup(html_path(site, lang, md).read_text(encoding="utf-8"), "lxml")
@@ -597,6 +637,7 @@ def test_download_links_state_size_and_page_count(site, lang):
     measured from the files the build wrote."""
     from babel.numbers import format_decimal
     from test_site import page_url, resolve
+
     expected = {}
     for url in (STRINGS[lang]["pdf_url"], STRINGS[lang]["worksheets_pdf_url"]):
         path = site / url
@@ -622,8 +663,11 @@ def test_download_links_state_size_and_page_count(site, lang):
 def test_annotating_the_download_links_twice_changes_nothing(site, tmp_path):
     copy = tmp_path / "site"
     shutil.copytree(site, copy, ignore=shutil.ignore_patterns("*.pdf", "assets"))
-    results = [{"url": STRINGS[lang][key], "bytes": 1_234_567, "pages": 42}
-               for lang in LANGS for key in ("pdf_url", "worksheets_pdf_url")]
+    results = [
+        {"url": STRINGS[lang][key], "bytes": 1_234_567, "pages": 42}
+        for lang in LANGS
+        for key in ("pdf_url", "worksheets_pdf_url")
+    ]
     page = copy / "start" / "download" / "index.html"
     assert pdf_module.annotate_download_links(copy, results) > 0
     once = page.read_text(encoding="utf-8")
@@ -662,9 +706,13 @@ def test_a_missing_image_fails_with_the_pages_name(site, tmp_path):
     shutil.copytree(site, broken, ignore=shutil.ignore_patterns("*.pdf"))
     page = html_path(broken, "de", "lessons/define-goals.md")
     markup = page.read_text(encoding="utf-8")
-    page.write_text(markup.replace("</h1>", '</h1><p><img src="../../assets/images/missing-de.svg" '
-                                            'alt="Fehlt"></p>', 1), encoding="utf-8")
-    with pytest.raises(pdf_module.PdfError, match=r"docs/de/lessons/define-goals\.md: image .+missing-de\.svg not found"):
+    page.write_text(
+        markup.replace("</h1>", '</h1><p><img src="../../assets/images/missing-de.svg" alt="Fehlt"></p>', 1),
+        encoding="utf-8",
+    )
+    with pytest.raises(
+        pdf_module.PdfError, match=r"docs/de/lessons/define-goals\.md: image .+missing-de\.svg not found"
+    ):
         pdf_module.job(broken, "de", "book")
     assert not book(broken, "de").exists() and not book(broken, "de").with_suffix(".pdf.tmp").exists()
 
@@ -681,11 +729,11 @@ def test_a_missing_font_fails_instead_of_a_pdf_with_holes(site, tmp_path):
 
 # --- release builds --------------------------------------------------------------------------------
 
+
 def _operator_lines(config_text: str) -> list[str]:
     block = re.search(r"^  operator:\n((?:    .*\n)+)", config_text, re.M)
     assert block, "mkdocs.yml has no extra.operator block"
-    return [re.match(r"\s+(\w+):", line).group(1) for line in block.group(1).splitlines()
-            if re.match(r"\s+\w+:", line)]
+    return [re.match(r"\s+(\w+):", line).group(1) for line in block.group(1).splitlines() if re.match(r"\s+\w+:", line)]
 
 
 def test_a_release_build_refuses_placeholders_and_names_every_key(tmp_path):
@@ -693,10 +741,16 @@ def test_a_release_build_refuses_placeholders_and_names_every_key(tmp_path):
     config = box / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
     keys = _operator_lines(text)
-    placeholder = re.sub(r'^(    (\w+)): .*$', r'\1: "[PLATZHALTER / PLACEHOLDER: \2]"',
-                         re.search(r"^  operator:\n((?:    .*\n)+)", text, re.M).group(1), flags=re.M)
-    config.write_text(re.sub(r"^(  operator:\n)((?:    .*\n)+)", lambda m: m.group(1) + placeholder, text,
-                             count=1, flags=re.M), encoding="utf-8")
+    placeholder = re.sub(
+        r"^(    (\w+)): .*$",
+        r'\1: "[PLATZHALTER / PLACEHOLDER: \2]"',
+        re.search(r"^  operator:\n((?:    .*\n)+)", text, re.M).group(1),
+        flags=re.M,
+    )
+    config.write_text(
+        re.sub(r"^(  operator:\n)((?:    .*\n)+)", lambda m: m.group(1) + placeholder, text, count=1, flags=re.M),
+        encoding="utf-8",
+    )
     with pytest.raises(builder.BuildError) as refused:
         builder.build(tmp_path / "out" / "site", pdf=False, quiet=True, root=box, release=True)
     message = str(refused.value)
@@ -712,8 +766,12 @@ def test_a_release_build_refuses_placeholders_and_names_every_key(tmp_path):
 def test_a_release_build_with_the_values_filled_in_succeeds(tmp_path):
     box = make_sandbox(tmp_path)
     config = box / "mkdocs.yml"
-    text = re.sub(r'^(    (\w+)): "\[PLATZHALTER[^"\n]*"$', r'\1: "Beispielwert \2"',
-                  config.read_text(encoding="utf-8"), flags=re.M)
+    text = re.sub(
+        r'^(    (\w+)): "\[PLATZHALTER[^"\n]*"$',
+        r'\1: "Beispielwert \2"',
+        config.read_text(encoding="utf-8"),
+        flags=re.M,
+    )
     config.write_text(text, encoding="utf-8")
     assert builder.placeholders(config) == []
     out = builder.build(tmp_path / "out" / "site", pdf=False, quiet=True, root=box, release=True)
@@ -727,9 +785,20 @@ def test_the_real_configuration_is_checked_by_the_release_command():
     if not keys:
         pytest.skip("mkdocs.yml holds no placeholders any more")
     import sys
-    result = subprocess.run([sys.executable, str(ROOT / "scripts" / "handbook.py"), "build", "--release",
-                             "--no-pdf", "--site-dir", str(Path(tempfile.gettempdir()) / "never-built")],
-                            capture_output=True, text=True)
+
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "scripts" / "handbook.py"),
+            "build",
+            "--release",
+            "--no-pdf",
+            "--site-dir",
+            str(Path(tempfile.gettempdir()) / "never-built"),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 1
     for key in keys:
         assert key in result.stderr

@@ -1,6 +1,7 @@
 """The font preload (overrides/hooks/preload.py): every built page, the 404 pages included, preloads
-exactly the font file that sets most of the text on its first screen (worked out in Chromium from what is on screen and the @font-face rules of fonts.css), from an address
-that resolves to a file of the site, never another host."""
+exactly the font file that sets most of the text on its first screen (worked out in Chromium from what
+is on screen and the @font-face rules of fonts.css), from an address that resolves to a file of the site,
+never another host."""
 
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-
 from conftest import LANGS, PREFIX, ROOT, TEST_SITE_URL, page_paths
+
 from scripts import checks
 
 FONTS_CSS = ROOT / "docs" / "assets" / "stylesheets" / "fonts.css"
@@ -24,6 +25,7 @@ NOT_FOUND = {"de": "/nowhere/", "en": "/en/nowhere/"}  # the server answers thes
 
 # --- the @font-face rules and the browser's choice among them -------------------------------------
 
+
 def font_faces() -> list[dict]:
     """family, style, weight, file (site-relative) and unicode ranges of each @font-face rule."""
     faces = []
@@ -34,9 +36,15 @@ def font_faces() -> list[dict]:
         for part in rule.get("unicode-range", "U+0-10FFFF").split(","):
             low, _, high = part.strip()[2:].partition("-")
             ranges.append((int(low, 16), int(high or low, 16)))
-        faces.append({"family": rule["font-family"].strip().strip('"'), "style": rule["font-style"].strip(),
-                      "weight": int(rule["font-weight"]), "ranges": ranges,
-                      "file": posixpath.normpath(posixpath.join(posixpath.dirname(FONTS_CSS_URL), url))})
+        faces.append(
+            {
+                "family": rule["font-family"].strip().strip('"'),
+                "style": rule["font-style"].strip(),
+                "weight": int(rule["font-weight"]),
+                "ranges": ranges,
+                "file": posixpath.normpath(posixpath.join(posixpath.dirname(FONTS_CSS_URL), url)),
+            }
+        )
     return faces
 
 
@@ -68,8 +76,10 @@ def files_for(faces: list[dict], family: str, weight: int, style: str, text: str
 
 def test_font_matching_follows_the_css_rules():
     faces = font_faces()
-    regular, bold = ("assets/fonts/atkinson-hyperlegible/atkinson-hyperlegible-latin-400-normal.woff2",
-                     "assets/fonts/atkinson-hyperlegible/atkinson-hyperlegible-latin-700-normal.woff2")
+    regular, bold = (
+        "assets/fonts/atkinson-hyperlegible/atkinson-hyperlegible-latin-400-normal.woff2",
+        "assets/fonts/atkinson-hyperlegible/atkinson-hyperlegible-latin-700-normal.woff2",
+    )
     family = "Atkinson Hyperlegible"
     assert files_for(faces, family, 300, "normal", "Titel") == {regular}  # lighter than 400: the 400 face
     assert files_for(faces, family, 500, "normal", "Text") == {regular}
@@ -82,6 +92,7 @@ def test_font_matching_follows_the_css_rules():
 
 
 # --- the markup of every built page -----------------------------------------------------------------
+
 
 class _Links(HTMLParser):
     def __init__(self):
@@ -111,7 +122,7 @@ def _site_path(href: str, page: str) -> str:
     if href.startswith("/"):
         base = urlsplit(TEST_SITE_URL).path
         assert href.startswith(base), f"{page}: {href} is outside the site"
-        return posixpath.normpath(href[len(base):])
+        return posixpath.normpath(href[len(base) :])
     return posixpath.normpath(posixpath.join(posixpath.dirname(page), href))
 
 
@@ -134,8 +145,9 @@ def test_every_page_preloads_fonts_of_the_site_as_the_stylesheet_names_them(site
             where = f"{page}: preload {link.get('href')}"
             assert link["in_head"], where
             assert (link.get("as"), link.get("type")) == ("font", "font/woff2"), where
-            assert "crossorigin" in link and link["crossorigin"] in (None, "", "anonymous"), \
+            assert "crossorigin" in link and link["crossorigin"] in (None, "", "anonymous"), (
                 f"{where}: without crossorigin the browser fetches the font a second time"
+            )
             parts = urlsplit(link["href"])
             assert not parts.scheme and not parts.netloc, f"{where}: another host"
             path = _site_path(link["href"], page)
@@ -195,8 +207,9 @@ def test_every_page_preloads_the_font_file_its_first_screen_needs_first(site, se
     """Preloaded: exactly the file that sets most of the first screen's text, fetched once, from this site.
     (Bold, italic and Latin Extended files the screen uses are not preloaded: decisions/0003, item 16.)"""
     faces = font_faces()
-    addresses = {f"{lang} {md}": server + "/" + checks.page_url(md, PREFIX[lang])
-                 for lang in LANGS for md in page_paths()}
+    addresses = {
+        f"{lang} {md}": server + "/" + checks.page_url(md, PREFIX[lang]) for lang in LANGS for md in page_paths()
+    }
     addresses.update({f"404 {lang}": server + path for lang, path in NOT_FOUND.items()})
     context = browser.new_context(viewport=SCREENS[screen], is_mobile=screen == "phone")
     tab = context.new_page()
@@ -211,8 +224,10 @@ def test_every_page_preloads_the_font_file_its_first_screen_needs_first(site, se
             if not all(href.startswith(server + "/") for href in found["preloads"]):
                 problems.append(f"{label}: a preload from another host: {found['preloads']}")
             if preloaded != main:
-                problems.append(f"{label}: preloaded {sorted(preloaded)}, but the first screen's text is set "
-                                f"mostly in {sorted(main)} (characters per file: {used})")
+                problems.append(
+                    f"{label}: preloaded {sorted(preloaded)}, but the first screen's text is set "
+                    f"mostly in {sorted(main)} (characters per file: {used})"
+                )
             twice = sorted({f for f in found["fetched"] if found["fetched"].count(f) > 1})
             if twice:
                 problems.append(f"{label}: fetched twice (preload not used): {twice}")
@@ -229,17 +244,21 @@ def test_every_page_preloads_the_font_file_its_first_screen_needs_first(site, se
 HANDBOOK_CSS = ROOT / "docs" / "assets" / "stylesheets" / "handbook.css"
 FONT_DIR = ROOT / "docs" / "assets" / "fonts" / "atkinson-hyperlegible"
 SYSTEM_FONTS = {  # fallback face in handbook.css -> where Debian puts the font it names, per weight
-    "Atkinson Hyperlegible Fallback DejaVu": {400: "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
-                                              700: "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"},
+    "Atkinson Hyperlegible Fallback DejaVu": {
+        400: "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+        700: "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
+    },
     "Atkinson Hyperlegible Fallback": {
         400: "/usr/share/fonts/truetype/liberation2/LiberationSans-Regular.ttf",
-        700: "/usr/share/fonts/truetype/liberation2/LiberationSans-Bold.ttf"},
+        700: "/usr/share/fonts/truetype/liberation2/LiberationSans-Bold.ttf",
+    },
 }
 
 
 def _mean_advance(path, text: str) -> tuple[float, float, float]:
     """Mean advance width over `text`, ascent and descent, in em."""
     from fontTools.ttLib import TTFont
+
     font = TTFont(str(path))
     cmap, widths, em = font.getBestCmap(), font["hmtx"], font["head"].unitsPerEm
     advances = [widths[cmap[ord(c)]][0] for c in text if ord(c) in cmap]
@@ -252,8 +271,12 @@ def test_fallback_faces_are_scaled_to_the_handbook_font():
     re-wraps the text and the page jumps (Cumulative Layout Shift). Checked for every face whose font
     this machine has; DejaVu Sans always (a build dependency, fonts-dejavu-core)."""
     css = HANDBOOK_CSS.read_text(encoding="utf-8")
-    text = re.sub(r"\s+", " ", (ROOT / "docs" / "en" / "index.md").read_text(encoding="utf-8")
-                  + (ROOT / "docs" / "de" / "index.md").read_text(encoding="utf-8"))
+    text = re.sub(
+        r"\s+",
+        " ",
+        (ROOT / "docs" / "en" / "index.md").read_text(encoding="utf-8")
+        + (ROOT / "docs" / "de" / "index.md").read_text(encoding="utf-8"),
+    )
     faces = {}
     for body in re.findall(r"@font-face\s*\{([^}]*)\}", css):
         family = re.search(r'font-family:\s*"([^"]+)"', body).group(1)

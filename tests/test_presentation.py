@@ -9,14 +9,15 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from playwright.sync_api import expect
-
 from conftest import DOCS, LANGS, PREFIX, html_path, page_paths, url_path
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 PAGES = page_paths()
-STRINGS = {"de": {"logo_alt": "Digitale Teilhabe – zur Startseite", "name": "Deutsch"},
-           "en": {"logo_alt": "Digital participation – to the home page", "name": "English"}}
+STRINGS = {
+    "de": {"logo_alt": "Digitale Teilhabe – zur Startseite", "name": "Deutsch"},
+    "en": {"logo_alt": "Digital participation – to the home page", "name": "English"},
+}
 
 # Every word of every h1-h3, as pieces that may not be broken: a word is split after each hyphen it is
 # written with ("Social-Media-Führerschein": "Social-", "Media-", "Führerschein"), because a line break
@@ -93,6 +94,7 @@ def test_the_heading_check_notices_a_broken_word(server, browser):
 
 # --- glossary terms --------------------------------------------------------------------------------
 
+
 def soup_of(path: Path) -> BeautifulSoup:
     return BeautifulSoup(path.read_text(encoding="utf-8"), "lxml")
 
@@ -100,6 +102,7 @@ def soup_of(path: Path) -> BeautifulSoup:
 @pytest.mark.parametrize("lang", LANGS)
 def test_glossary_terms_are_marked_once_and_only_in_running_text(site, lang):
     from scripts import glossary
+
     entries = {t.id: t for t in glossary.terms(DOCS / lang / "glossary.md")}
     marked_pages = 0
     for md in PAGES:
@@ -135,21 +138,32 @@ def test_glossary_terms_are_marked_once_and_only_in_running_text(site, lang):
 
 def test_mark_terms_marks_first_use_in_running_text_only():
     from scripts.glossary import Term, mark_terms
-    terms = [Term("Impressum", "imprint", "Anbieterkennzeichnung.", 1), Term("post", "post", "A piece.", 2),
-             Term("Hate Speech", "hate-speech", "Hass.", 3)]
-    html = ('<h2 id="x">Impressum</h2><p>Ein <a href="y">Impressum</a> und <code>Impressum</code>.</p>'
-            '<p class="admonition-title">Impressum</p><table><tr><th>Impressum</th></tr>'
-            '<tr><td>Das Impressum-Muster, dann das Impressum und wieder Impressum.</td></tr></table>'
-            '<p>You can post it. Post: a post. Hate-Speech-Filter, Hate Speech, Hate Speech.</p>')
+
+    terms = [
+        Term("Impressum", "imprint", "Anbieterkennzeichnung.", 1),
+        Term("post", "post", "A piece.", 2),
+        Term("Hate Speech", "hate-speech", "Hass.", 3),
+    ]
+    html = (
+        '<h2 id="x">Impressum</h2><p>Ein <a href="y">Impressum</a> und <code>Impressum</code>.</p>'
+        '<p class="admonition-title">Impressum</p><table><tr><th>Impressum</th></tr>'
+        "<tr><td>Das Impressum-Muster, dann das Impressum und wieder Impressum.</td></tr></table>"
+        "<p>You can post it. Post: a post. Hate-Speech-Filter, Hate Speech, Hate Speech.</p>"
+    )
     out = mark_terms(html, terms, "../glossary/", "Zum Eintrag")
     soup = BeautifulSoup(out, "html.parser")
     links = soup.select("a.hb-term")
     assert [(a.get_text(), a.find_parent(["td", "p"]).name) for a in links] == [
-        ("Impressum", "td"), ("Post", "p"), ("Hate Speech", "p")]
+        ("Impressum", "td"),
+        ("Post", "p"),
+        ("Hate Speech", "p"),
+    ]
     assert "Das Impressum-Muster, dann das " in soup.td.get_text()  # a compound is not the term
     assert out.count("hb-term-def__text") == 3
-    glossary_page = ('<h3 id="imprint">Impressum</h3><p>Ein Impressum nennt Hate Speech nicht.</p>'
-                     '<h3 id="hate-speech">Hate Speech</h3><p>Kein Impressum für Hate Speech.</p>')
+    glossary_page = (
+        '<h3 id="imprint">Impressum</h3><p>Ein Impressum nennt Hate Speech nicht.</p>'
+        '<h3 id="hate-speech">Hate Speech</h3><p>Kein Impressum für Hate Speech.</p>'
+    )
     out = mark_terms(glossary_page, terms, "", "Zum Eintrag", glossary_page=True)
     soup = BeautifulSoup(out, "html.parser")
     assert [a["href"] for a in soup.select("a.hb-term")] == ["#hate-speech", "#imprint"]
@@ -175,15 +189,19 @@ def _term_page(browser, **options):
 
 
 def _visible(tab, term_id: str) -> bool:
-    return tab.evaluate("""id => {
+    return tab.evaluate(
+        """id => {
         const box = document.getElementById(id).closest(".hb-term-def");
         const r = box.getBoundingClientRect();
         return !box.hidden && getComputedStyle(box).display !== "none" && r.width > 0 && r.height > 0;
-    }""", term_id)
+    }""",
+        term_id,
+    )
 
 
-@pytest.mark.parametrize("lang,path", [("de", "/course/module-4-legal-hate-speech/"),
-                                       ("en", "/en/course/module-4-legal-hate-speech/")])
+@pytest.mark.parametrize(
+    "lang,path", [("de", "/course/module-4-legal-hate-speech/"), ("en", "/en/course/module-4-legal-hate-speech/")]
+)
 def test_glossary_definition_opens_on_hover_focus_and_tap(server, browser, lang, path):
     # Mouse: the definition shows while the pointer rests on the term, and Escape closes it.
     context, tab = _term_page(browser)
@@ -242,8 +260,9 @@ def test_glossary_definition_opens_on_hover_focus_and_tap(server, browser, lang,
 
 # --- logo and favicon ------------------------------------------------------------------------------
 
+
 def _luminance(hex_colour: str) -> float:
-    channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
     linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
     return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
 
@@ -267,7 +286,7 @@ def test_logo_stands_out_on_the_header_and_names_its_link(server, browser, schem
         header = _hex(tab.evaluate("getComputedStyle(document.querySelector('.md-header')).backgroundColor"))
         logo = (DOCS / "assets" / "images" / "logo.svg").read_text(encoding="utf-8")
         edges = re.findall(r'<path class="edge" fill="(#[0-9a-f]{6})"', logo)
-        assert len(edges) >= 2, "logo.svg: the shapes drawn on the header are marked class=\"edge\""
+        assert len(edges) >= 2, 'logo.svg: the shapes drawn on the header are marked class="edge"'
         for colour in edges:
             assert contrast(colour, header) >= 3, (scheme, colour, header)
         link = tab.locator(".md-header a.md-logo")
@@ -357,16 +376,17 @@ def test_diagram_texts_follow_the_handbook():
     assert "Gliederung dieses Handbuchs" in modules["de"] and "„und vielem mehr“" in modules["de"]
     assert "(Stand 2022)" in modules["de"] and "(as of 2022)" in modules["en"]
     assert "This handbook’s grouping" in modules["en"] and "“and much more”" in modules["en"]
-    for lang, day, minutes in (("de", "ca. 20 Min.", ("ca. 60 Min.", "2 × ca. 45 Min.", "ca. 20 Min.",
-                                                    "ca. 30 Min.", "5 Stunden")),
-                               ("en", "about 20 min", ("about 60 min", "2 × about 45 min", "about 20 min",
-                                                      "about 30 min", "5 hours"))):
+    for lang, day, minutes in (
+        ("de", "ca. 20 Min.", ("ca. 60 Min.", "2 × ca. 45 Min.", "ca. 20 Min.", "ca. 30 Min.", "5 Stunden")),
+        ("en", "about 20 min", ("about 60 min", "2 × about 45 min", "about 20 min", "about 30 min", "5 hours")),
+    ):
         rhythm = (folder / f"weekly-rhythm-{lang}.svg").read_text(encoding="utf-8")
         assert day in rhythm and all(m in rhythm for m in minutes), lang
         assert "15 Min" not in rhythm and "15 min" not in rhythm and "60 Min.: Texte" not in rhythm
 
 
 # --- headings and boxes ---------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_title_outweighs_headings_and_boxes_use_body_size_and_palette(server, browser, scheme):
@@ -386,8 +406,10 @@ def test_title_outweighs_headings_and_boxes_use_body_size_and_palette(server, br
     assert style["h1"][1] != style["h2"][1]
     assert float(style["h1"][2][:-2]) > float(style["h2"][2][:-2])
     assert style["box"] == style["p"]
-    palette = {"light": {"#1d5a61", "#2f7780", "#4a5a5c", "#9c3f14"},
-               "dark": {"#6fb7bf", "#8fd0d7", "#a9bcbe", "#f2a979"}}[scheme]
+    palette = {
+        "light": {"#1d5a61", "#2f7780", "#4a5a5c", "#9c3f14"},
+        "dark": {"#6fb7bf", "#8fd0d7", "#a9bcbe", "#f2a979"},
+    }[scheme]
     assert style["boxes"]
     for name, colour in style["boxes"]:
         assert _hex(colour) in palette, (name, colour)
@@ -395,6 +417,7 @@ def test_title_outweighs_headings_and_boxes_use_body_size_and_palette(server, br
 
 
 # --- language switcher ----------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_language_switcher_names_the_languages_and_marks_the_current_one(server, page, lang):
@@ -411,7 +434,7 @@ def test_language_switcher_names_the_languages_and_marks_the_current_one(server,
     assert current.count() == 1 and current.get_attribute("hreflang") == lang
     mark = current.evaluate("el => [getComputedStyle(el, '::before').content, getComputedStyle(el).fontWeight]")
     assert mark[0] == '"✓"' and int(mark[1]) >= 700
-    other = page.locator('.md-header a.md-select__link:not([aria-current])')
+    other = page.locator(".md-header a.md-select__link:not([aria-current])")
     assert other.evaluate("el => getComputedStyle(el, '::before').content") in ("none", "normal")
 
 
@@ -470,11 +493,19 @@ def test_wide_table_scrolls_with_a_visible_hint_on_a_phone(server, browser, lang
     context.close()
 
 
-@pytest.mark.parametrize("payload", ['<script>alert(1)</script>', '<rect onclick="alert(1)"/>',
-                                     '<image href="https://example.org/x.png"/>', '<style>*{}</style>'])
+@pytest.mark.parametrize(
+    "payload",
+    [
+        "<script>alert(1)</script>",
+        '<rect onclick="alert(1)"/>',
+        '<image href="https://example.org/x.png"/>',
+        "<style>*{}</style>",
+    ],
+)
 def test_a_diagram_that_could_run_or_fetch_anything_stops_the_build(tmp_path, payload):
     """Diagrams are drawn into the page, so their markup must be shapes and text only."""
     from conftest import build_sandbox, make_sandbox
+
     box = make_sandbox(tmp_path)
     svg = box / "docs" / "assets" / "images" / "diagrams" / "weekly-rhythm-de.svg"
     svg.write_text(svg.read_text(encoding="utf-8").replace("</svg>", payload + "</svg>"), encoding="utf-8")
@@ -488,6 +519,7 @@ def test_heading_anchor_tooltips_speak_the_page_language(site, lang):
     """`toc: permalink_title` is one value for all languages; overrides/hooks/permalink_title.py gives each
     page its language's tooltip (English pages said "Link zu diesem Abschnitt")."""
     from scripts.pdf import load_config
+
     strings = load_config()["extra"]["strings"]
     wanted = strings[lang]["permalink_title"]
     others = {strings[other]["permalink_title"] for other in LANGS if other != lang}

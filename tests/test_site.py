@@ -6,13 +6,13 @@ import json
 import posixpath
 import re
 import subprocess
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
-
 from conftest import DOCS, LANGS, PREFIX, build_sandbox, html_path, make_sandbox, page_paths
+
 from scripts import changes
 
 
@@ -31,6 +31,7 @@ def resolve(from_url: str, href: str) -> str:
 
 def page_url(lang, md):
     from scripts.checks import page_url as url
+
     return url(md, PREFIX[lang])
 
 
@@ -52,9 +53,14 @@ def test_the_handbook_has_the_pages_of_the_content_brief():
 
 
 def test_every_page_is_built_in_both_languages(site):
-    built = {lang: sorted(str(p.relative_to(site / PREFIX[lang])) for p in (site / PREFIX[lang]).rglob("index.html")
-                          if lang == "en" or not str(p.relative_to(site)).startswith("en/"))
-             for lang in LANGS}
+    built = {
+        lang: sorted(
+            str(p.relative_to(site / PREFIX[lang]))
+            for p in (site / PREFIX[lang]).rglob("index.html")
+            if lang == "en" or not str(p.relative_to(site)).startswith("en/")
+        )
+        for lang in LANGS
+    }
     assert built["de"] == built["en"]
     for md in PAGES:
         for lang in LANGS:
@@ -87,7 +93,8 @@ def test_language_switcher_points_to_the_twin(site, lang):
         switch = soup.select_one(f'a.md-select__link[hreflang="{other}"]')
         assert switch is not None, md
         assert resolve(here, switch["href"]) == page_url(other, md).rstrip("/") + (
-            "/" if page_url(other, md) else ""), md
+            "/" if page_url(other, md) else ""
+        ), md
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -125,10 +132,36 @@ def test_edit_link_opens_the_source_in_the_right_language_folder(site, lang):
         assert edit["href"].endswith(f"/edit/main/docs/{lang}/{md}"), (md, edit["href"])
 
 
-MONTHS = {"de": ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September",
-                  "Oktober", "November", "Dezember"),
-          "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-                  "October", "November", "December")}
+MONTHS = {
+    "de": (
+        "Januar",
+        "Februar",
+        "März",
+        "April",
+        "Mai",
+        "Juni",
+        "Juli",
+        "August",
+        "September",
+        "Oktober",
+        "November",
+        "Dezember",
+    ),
+    "en": (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ),
+}
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -136,10 +169,14 @@ def test_every_page_shows_the_date_git_has_for_it(site, lang):
     for md in PAGES:
         date = soup_of(html_path(site, lang, md)).select_one("time.hb-page-date")
         assert date is not None, md
-        log = subprocess.run(["git", "log", "-1", "--format=%ct", "--", f"docs/{lang}/{md}"], cwd=DOCS.parent,
-                             capture_output=True, text=True).stdout.strip()
+        log = subprocess.run(
+            ["git", "log", "-1", "--format=%ct", "--", f"docs/{lang}/{md}"],
+            cwd=DOCS.parent,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
         if log:  # committed: the date of its newest commit, else the build date
-            when = datetime.fromtimestamp(int(log), timezone.utc)
+            when = datetime.fromtimestamp(int(log), UTC)
             assert date["datetime"] == f"{when:%Y-%m-%d}", md
             assert MONTHS[lang][when.month - 1] in date.get_text() and str(when.year) in date.get_text(), md
 
@@ -147,8 +184,9 @@ def test_every_page_shows_the_date_git_has_for_it(site, lang):
 def test_page_dates_come_from_one_git_call_and_know_uncommitted_pages(tmp_path):
     dates = changes.last_changes(DOCS)
     effort = (DOCS / "de" / "lessons" / "effort.md").resolve()
-    expected = subprocess.run(["git", "log", "-1", "--format=%ct", "--", str(effort)], cwd=DOCS,
-                              capture_output=True, text=True).stdout.strip()
+    expected = subprocess.run(
+        ["git", "log", "-1", "--format=%ct", "--", str(effort)], cwd=DOCS, capture_output=True, text=True
+    ).stdout.strip()
     assert dates.get(effort) == (int(expected) if expected else None)
     assert changes.last_changes(tmp_path) == {}, "outside a repository: no dates (the build date is shown)"
 
@@ -171,7 +209,7 @@ def test_pages_name_their_search_dialog_and_leave_alternates_to_the_sitemap(site
         assert soup.select_one('div.md-search[role="dialog"]')["aria-label"] == label, md
         # Material fetches sitemap.xml next to every <link rel="alternate"> in the head (404s).
         assert soup.head.select('link[rel="alternate"][hreflang]') == [], md
-        assert soup.select('a.md-select__link[hreflang]'), f"{md}: the language switch is still there"
+        assert soup.select("a.md-select__link[hreflang]"), f"{md}: the language switch is still there"
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -213,8 +251,10 @@ def test_markup_hook_stops_the_build_when_the_theme_changes_its_script_tag(monke
     markup = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(markup)
     config = SimpleNamespace(extra={"strings": {"de": {"search_dialog": "Suche"}}}, theme={"language": "de"})
-    page = ("<html><head></head><body>" + markup.DIALOG + "</div>"
-            '<script src="../assets/javascripts/bundle.0123abcd.min.js"></script></body></html>')
+    page = (
+        "<html><head></head><body>" + markup.DIALOG + "</div>"
+        '<script src="../assets/javascripts/bundle.0123abcd.min.js"></script></body></html>'
+    )
     fixed = markup._fix(page, "lessons/effort.md", config)
     assert '<script src="../assets/javascripts/bundle.0123abcd.min.js" defer></script>' in fixed
     assert 'aria-label="Suche"' in fixed
@@ -246,9 +286,13 @@ def test_no_page_references_another_host(site, lang):
     for md in PAGES:
         soup = soup_of(html_path(site, lang, md))
         for tag in soup.find_all(["script", "img", "iframe", "link", "source", "video", "audio"]):
-            url = tag.get("src") or (tag.get("href") if tag.name == "link" and
-                                     "alternate" not in tag.get("rel", []) and
-                                     "canonical" not in tag.get("rel", []) else None)
+            url = tag.get("src") or (
+                tag.get("href")
+                if tag.name == "link"
+                and "alternate" not in tag.get("rel", [])
+                and "canonical" not in tag.get("rel", [])
+                else None
+            )
             assert not url or not urlsplit(url).netloc, (md, str(tag)[:120])
         assert "fonts.googleapis" not in str(soup) and "fonts.gstatic" not in str(soup)
 
@@ -256,8 +300,23 @@ def test_no_page_references_another_host(site, lang):
 # Link texts that say nothing out of context (screen reader link lists, Lighthouse's link-text audit,
 # whose list has "start"): German and English.
 GENERIC_LINK_TEXTS = {
-    "click here", "here", "more", "read more", "learn more", "more info", "start", "this", "link", "go",
-    "hier", "hier klicken", "klicken sie hier", "mehr", "weiter", "weiterlesen", "mehr erfahren",
+    "click here",
+    "here",
+    "more",
+    "read more",
+    "learn more",
+    "more info",
+    "start",
+    "this",
+    "link",
+    "go",
+    "hier",
+    "hier klicken",
+    "klicken sie hier",
+    "mehr",
+    "weiter",
+    "weiterlesen",
+    "mehr erfahren",
 }
 
 
@@ -281,6 +340,7 @@ def test_self_hosted_font_has_its_licence_beside_it():
 
 # --- the build stops on incomplete or broken input --------------------------------------------
 
+
 @pytest.mark.slow
 def test_a_page_in_one_language_only_stops_the_build(tmp_path):
     box = make_sandbox(tmp_path)
@@ -295,9 +355,10 @@ def test_a_dead_link_or_anchor_stops_the_build(tmp_path):
     box = make_sandbox(tmp_path)
     for lang in ("de", "en"):  # in both languages, or the language check stops the build first
         page = box / "docs" / lang / "lessons" / "effort.md"
-        page.write_text(page.read_text(encoding="utf-8") +
-                        "\n[kaputt](gibt-es-nicht.md) und [Anker](define-goals.md#kein-anker)\n",
-                        encoding="utf-8")
+        page.write_text(
+            page.read_text(encoding="utf-8") + "\n[kaputt](gibt-es-nicht.md) und [Anker](define-goals.md#kein-anker)\n",
+            encoding="utf-8",
+        )
     result = build_sandbox(box)
     output = result.stdout + result.stderr
     assert result.returncode != 0
@@ -321,6 +382,7 @@ def test_different_heading_ids_stop_the_build(tmp_path):
 @pytest.mark.parametrize("lang", LANGS)
 def test_glossary_terms_explain_themselves_and_link_their_entry(site, lang):
     from scripts import glossary
+
     entries = {t.id: t for t in glossary.terms(DOCS / lang / "glossary.md")}
     assert len(entries) >= 15
     linked_pages = 0
@@ -364,12 +426,15 @@ def test_make_serve_previews_both_languages(tmp_path):
     import urllib.request
 
     from conftest import ROOT
+
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    server = subprocess.Popen([sys.executable, str(ROOT / "scripts" / "handbook.py"), "serve",
-                               "--address", f"127.0.0.1:{port}"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [sys.executable, str(ROOT / "scripts" / "handbook.py"), "serve", "--address", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         pages = {}
         deadline = time.monotonic() + 90
@@ -392,6 +457,7 @@ def _append(lang_text):
         for lang, text in lang_text.items():
             page = box / "docs" / lang / "lessons" / "effort.md"
             page.write_text(page.read_text(encoding="utf-8") + text, encoding="utf-8")
+
     return change
 
 
@@ -403,37 +469,56 @@ def _front_matter(box):
 
 def _nav(box):
     config = box / "mkdocs.yml"
-    config.write_text(config.read_text(encoding="utf-8").replace(
-        "      - lessons/effort.md\n", "      - lessons/effort.md\n      - lessons/fehlt.md\n"), encoding="utf-8")
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            "      - lessons/effort.md\n", "      - lessons/effort.md\n      - lessons/fehlt.md\n"
+        ),
+        encoding="utf-8",
+    )
 
 
 def _unsized_svg(box):
     for lang, alt in (("de", "Bild"), ("en", "Picture")):
         (box / "docs" / lang / "lessons" / "ohne-groesse.svg").write_text(
-            '<svg xmlns="http://www.w3.org/2000/svg"><title>x</title></svg>', encoding="utf-8")
+            '<svg xmlns="http://www.w3.org/2000/svg"><title>x</title></svg>', encoding="utf-8"
+        )
         page = box / "docs" / lang / "lessons" / "effort.md"
         page.write_text(page.read_text(encoding="utf-8") + f"\n![{alt}](ohne-groesse.svg)\n", encoding="utf-8")
 
 
 BAD_INPUT = {
     "invalid front matter": (_front_matter, ["docs/de/lessons/effort.md:2", "invalid YAML"]),
-    "missing image": (_append({"de": "\n![Bild](../assets/images/fehlt-de.svg)\n",
-                               "en": "\n![Picture](../assets/images/fehlt-en.svg)\n"}),
-                      ["docs/de/lessons/effort.md:", "fehlt-de.svg does not exist"]),
-    "image without alt text": (_append({"de": "\n![](../assets/images/logo.svg)\n",
-                                        "en": "\n![Logo](../assets/images/logo.svg)\n"}),
-                               ["docs/de/lessons/effort.md:", "has no alt text"]),
-    "script in Markdown": (_append({"de": "\n<script>alert(1)</script>\n"}),
-                           ["docs/de/lessons/effort.md:", "scripts, frames"]),
-    "iframe in Markdown": (_append({"en": "\n<iframe src=\"x.html\"></iframe>\n"}),
-                           ["docs/en/lessons/effort.md:", "scripts, frames"]),
-    "inline event handler": (_append({"de": "\n<span onmouseover=\"x()\">x</span>\n"}),
-                             ["docs/de/lessons/effort.md:", "inline event handlers"]),
-    "external image": (_append({"de": "\n![Bild](https://example.org/b.png)\n", "en": "\n![Pic](https://example.org/b.png)\n"}),
-                       ["docs/de/lessons/effort.md:", "loaded from another address"]),
+    "missing image": (
+        _append(
+            {"de": "\n![Bild](../assets/images/fehlt-de.svg)\n", "en": "\n![Picture](../assets/images/fehlt-en.svg)\n"}
+        ),
+        ["docs/de/lessons/effort.md:", "fehlt-de.svg does not exist"],
+    ),
+    "image without alt text": (
+        _append({"de": "\n![](../assets/images/logo.svg)\n", "en": "\n![Logo](../assets/images/logo.svg)\n"}),
+        ["docs/de/lessons/effort.md:", "has no alt text"],
+    ),
+    "script in Markdown": (
+        _append({"de": "\n<script>alert(1)</script>\n"}),
+        ["docs/de/lessons/effort.md:", "scripts, frames"],
+    ),
+    "iframe in Markdown": (
+        _append({"en": '\n<iframe src="x.html"></iframe>\n'}),
+        ["docs/en/lessons/effort.md:", "scripts, frames"],
+    ),
+    "inline event handler": (
+        _append({"de": '\n<span onmouseover="x()">x</span>\n'}),
+        ["docs/de/lessons/effort.md:", "inline event handlers"],
+    ),
+    "external image": (
+        _append({"de": "\n![Bild](https://example.org/b.png)\n", "en": "\n![Pic](https://example.org/b.png)\n"}),
+        ["docs/de/lessons/effort.md:", "loaded from another address"],
+    ),
     "navigation entry to a missing file": (_nav, ["mkdocs.yml:", "names lessons/fehlt.md, which is missing"]),
-    "image without a size": (_unsized_svg, ["lessons/effort.md", "ohne-groesse.svg: the <svg> element has "
-                                            "neither width and height nor a viewBox"]),
+    "image without a size": (
+        _unsized_svg,
+        ["lessons/effort.md", "ohne-groesse.svg: the <svg> element has neither width and height nor a viewBox"],
+    ),
 }
 
 
@@ -453,6 +538,7 @@ def test_bad_input_stops_the_build_naming_the_file(tmp_path, case):
 @pytest.mark.slow
 def test_a_failed_build_keeps_the_last_good_site(tmp_path):
     from scripts import builder
+
     box = make_sandbox(tmp_path)
     out = tmp_path / "published"
     builder.build(out, pdf=False, quiet=True, root=box)

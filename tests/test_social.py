@@ -26,8 +26,9 @@ from scripts.social_images import Card, Painter, SocialImageError
 
 PAGES = page_paths()
 LOCALES = {"de": "de_DE", "en": "en_GB"}
-CARD = Card(title="Soziale Medien kosten immer Aufwand", part="Teil 2: Drei Lehren",
-            site_name="Digitale Teilhabe", lang="de")
+CARD = Card(
+    title="Soziale Medien kosten immer Aufwand", part="Teil 2: Drei Lehren", site_name="Digitale Teilhabe", lang="de"
+)
 
 
 def meta_tags(soup: BeautifulSoup) -> dict[str, list[str]]:
@@ -51,7 +52,7 @@ def parts(lang: str) -> dict[str, str]:
 
 def check_image(site: Path, url: str) -> None:
     assert url.startswith(TEST_SITE_URL), url
-    file = site / url[len(TEST_SITE_URL):]
+    file = site / url[len(TEST_SITE_URL) :]
     assert file.is_file(), f"{url}: no file {file}"
     data = file.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n", f"{file} is not a PNG"
@@ -120,8 +121,8 @@ def test_images_are_reproducible_without_metadata(tmp_path):
     assert one == two
     chunks, at = [], 8
     while at < len(one):
-        size = int.from_bytes(one[at:at + 4], "big")
-        chunks.append(one[at + 4:at + 8].decode("ascii"))
+        size = int.from_bytes(one[at : at + 4], "big")
+        chunks.append(one[at + 4 : at + 8].decode("ascii"))
         at += 12 + size
     assert not {"tEXt", "zTXt", "iTXt", "tIME", "eXIf"} & set(chunks), chunks
 
@@ -182,9 +183,14 @@ def live_regions(tab) -> list[dict]:
             return node.get("name", {}).get("value", "")
         return "".join(text(by_id[c]) for c in node.get("childIds", []) if c in by_id)
 
-    return [{"live": {p["name"]: p["value"].get("value") for p in node.get("properties", [])}.get("live"),
-             "text": text(node)}
-            for node in nodes if node.get("role", {}).get("value") == "status" and not node.get("ignored")]
+    return [
+        {
+            "live": {p["name"]: p["value"].get("value") for p in node.get("properties", [])}.get("live"),
+            "text": text(node),
+        }
+        for node in nodes
+        if node.get("role", {}).get("value") == "status" and not node.get("ignored")
+    ]
 
 
 def open_page(browser, server, path: str, script: str, requests: list[str]):
@@ -241,8 +247,10 @@ def test_share_button_uses_web_share_and_works_from_the_keyboard(server, browser
 
 def test_share_button_is_left_out_of_the_pdf_markup():
     """scripts/pdf.py drops the whole toolbar (.hb-actions) the button sits in."""
-    markup = ('<article class="md-content__inner"><div class="hb-actions"><span class="hb-share"><button '
-              'class="md-content__button hb-share-button">Teilen</button><span class="hb-share-status"></span>'
-              '</span></div><h1>T</h1></article>')
+    markup = (
+        '<article class="md-content__inner"><div class="hb-actions"><span class="hb-share"><button '
+        'class="md-content__button hb-share-button">Teilen</button><span class="hb-share-status"></span>'
+        "</span></div><h1>T</h1></article>"
+    )
     _, article = pdf.extract_article(markup, "x.html")
     assert article.select(".hb-share, .hb-share-button, .hb-share-status") == []

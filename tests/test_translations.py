@@ -7,8 +7,8 @@ import subprocess
 
 import pytest
 from bs4 import BeautifulSoup
-
 from conftest import build_sandbox, make_sandbox
+
 from scripts import translations
 
 GIT = ["git", "-c", "user.name=Test", "-c", "user.email=test@example.org"]
@@ -21,7 +21,10 @@ def git(repo, *args):
 @pytest.fixture
 def repo(tmp_path):
     root = tmp_path / "repo"
-    for lang, text in (("de", "# Ziele { #goals }\n\nErste Fassung.\n"), ("en", "# Goals { #goals }\n\nFirst version.\n")):
+    for lang, text in (
+        ("de", "# Ziele { #goals }\n\nErste Fassung.\n"),
+        ("en", "# Goals { #goals }\n\nFirst version.\n"),
+    ):
         (root / "docs" / lang).mkdir(parents=True)
         (root / "docs" / lang / "goals.md").write_text(text, encoding="utf-8")
     git(root, "init", "-q")
@@ -84,6 +87,7 @@ def test_untracked_translation_is_reported(tmp_path):
 
 def test_every_english_page_of_the_handbook_is_tracked():
     from conftest import DOCS, ROOT
+
     states = {e.page: e.state for e in translations.status(DOCS, ROOT)}
     assert "untracked" not in states.values(), [p for p, s in states.items() if s == "untracked"]
 
@@ -95,7 +99,9 @@ def test_outdated_english_page_shows_readers_a_notice(tmp_path, site):
     german.write_text(german.read_text(encoding="utf-8") + "\nEin neuer Satz im Original.\n", encoding="utf-8")
     result = build_sandbox(box)
     assert result.returncode == 0, result.stdout + result.stderr
-    soup = BeautifulSoup((box / "site" / "en" / "lessons" / "effort" / "index.html").read_text(encoding="utf-8"), "lxml")
+    soup = BeautifulSoup(
+        (box / "site" / "en" / "lessons" / "effort" / "index.html").read_text(encoding="utf-8"), "lxml"
+    )
     notice = soup.select_one("article .admonition.warning")
     assert notice is not None and "may be out of date" in notice.get_text()
     link = notice.select_one('a[hreflang="de"]')

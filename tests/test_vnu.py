@@ -10,7 +10,6 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
-
 from conftest import ROOT
 
 VNU_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -20,20 +19,31 @@ def vnu_errors(folder: Path) -> list[str]:
     """Every error the checker finds in the HTML files under folder, as 'file:line:column: message'."""
     java = shutil.which("java")
     if java is None:
-        pytest.fail("Java is missing; the Nu HTML Checker needs it. Run `make setup` (installs Debian's "
-                    "default-jre-headless) or: sudo apt-get install default-jre-headless")
+        pytest.fail(
+            "Java is missing; the Nu HTML Checker needs it. Run `make setup` (installs Debian's "
+            "default-jre-headless) or: sudo apt-get install default-jre-headless"
+        )
     if not VNU_JAR.is_file():
-        pytest.fail(f"{VNU_JAR.relative_to(ROOT)} is missing. Run `make setup` (npm ci installs vnu-jar "
-                    "from package-lock.json) or: npm ci --ignore-scripts")
-    result = subprocess.run([java, "-jar", str(VNU_JAR), "--errors-only", "--format", "json", "--stdout",
-                             "--skip-non-html", str(folder)], check=False, capture_output=True, text=True,
-                            timeout=300)
+        pytest.fail(
+            f"{VNU_JAR.relative_to(ROOT)} is missing. Run `make setup` (npm ci installs vnu-jar "
+            "from package-lock.json) or: npm ci --ignore-scripts"
+        )
+    result = subprocess.run(
+        [java, "-jar", str(VNU_JAR), "--errors-only", "--format", "json", "--stdout", "--skip-non-html", str(folder)],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     try:
         messages = json.loads(result.stdout)["messages"]
     except (json.JSONDecodeError, KeyError):
         pytest.fail(f"vnu.jar gave no JSON report (exit {result.returncode}):\n{result.stdout}{result.stderr}")
-    return [f"{_relative(m.get('url', ''), folder)}:{m.get('lastLine', '?')}:{m.get('firstColumn', '?')}: "
-            f"{m['message']}" for m in messages if m.get("type") == "error"]
+    return [
+        f"{_relative(m.get('url', ''), folder)}:{m.get('lastLine', '?')}:{m.get('firstColumn', '?')}: {m['message']}"
+        for m in messages
+        if m.get("type") == "error"
+    ]
 
 
 def _relative(url: str, folder: Path) -> str:
@@ -53,7 +63,9 @@ def test_checker_reports_errors(tmp_path):
     (tmp_path / "page" / "index.html").write_text(
         '<!doctype html><html lang="de"><head><meta charset="utf-8"><title>x</title></head><body>'
         '<input type="checkbox" id="__drawer" autocomplete="off"><label for="__toc">Inhalt</label>'
-        "</body></html>", encoding="utf-8")
+        "</body></html>",
+        encoding="utf-8",
+    )
     errors = vnu_errors(tmp_path)
     assert len(errors) == 2, errors
     assert errors[0].startswith("page/index.html:1:") and "autocomplete" in errors[0], errors

@@ -14,16 +14,27 @@ from pathlib import Path
 import pypdf
 import pytest
 from bs4 import BeautifulSoup
-from PIL import Image
-
 from conftest import LANGS, PREFIX, html_path
+from PIL import Image
+from test_pdf import (
+    CONFIG,
+    MM,
+    STRINGS,
+    bbox_pages,
+    heading_text,
+    line_words,
+    outline_entries,
+    page_fill,
+    squash,
+    text_of,
+    worksheets,
+)
+
 from scripts import pdf as pdf_module
-from test_pdf import (CONFIG, MM, STRINGS, bbox_pages, heading_text, line_words, outline_entries,
-                      page_fill, squash, text_of, worksheets)
 
 HANDWRITTEN_LINE_MM = 8.0
-LEADING = 1.2            # line height of typed text in a field, as a share of the font size
-PADDING_PT = 1.0         # what a viewer keeps free at each edge of a field
+LEADING = 1.2  # line height of typed text in a field, as a share of the font size
+PADDING_PT = 1.0  # what a viewer keeps free at each edge of a field
 
 
 def sheets(lang: str) -> list[str]:
@@ -36,11 +47,11 @@ def article(site: Path, lang: str, md: str):
 
 @dataclass
 class Widget:
-    page: int            # 0-based
+    page: int  # 0-based
     name: str
-    kind: str            # /Tx or /Btn
+    kind: str  # /Tx or /Btn
     multiline: bool
-    rect: tuple          # x1, y1, x2, y2 in pt, y up
+    rect: tuple  # x1, y1, x2, y2 in pt, y up
     font_size: float
     label: str
     annotation: object
@@ -63,10 +74,18 @@ def widgets(reader: pypdf.PdfReader) -> list[Widget]:
                 continue
             x1, y1, x2, y2 = (float(v) for v in annot["/Rect"])
             size = re.search(r"([\d.]+) Tf", str(annot.get("/DA", "")))
-            found.append(Widget(number, str(annot.get("/T")), str(annot.get("/FT")),
-                                bool(int(annot.get("/Ff", 0)) & (1 << 12)),
-                                (min(x1, x2), min(y1, y2), max(x1, x2), max(y1, y2)),
-                                float(size.group(1)) if size else 0.0, str(annot.get("/TU", "")), annot))
+            found.append(
+                Widget(
+                    number,
+                    str(annot.get("/T")),
+                    str(annot.get("/FT")),
+                    bool(int(annot.get("/Ff", 0)) & (1 << 12)),
+                    (min(x1, x2), min(y1, y2), max(x1, x2), max(y1, y2)),
+                    float(size.group(1)) if size else 0.0,
+                    str(annot.get("/TU", "")),
+                    annot,
+                )
+            )
     return found
 
 
@@ -84,7 +103,7 @@ class Question:
     md: str
     label: str
     lines: int
-    prompt: list[str]    # what is said right before the field: the heading and the hint under it
+    prompt: list[str]  # what is said right before the field: the heading and the hint under it
 
 
 def _visible_text(element) -> str:
@@ -114,8 +133,7 @@ def answer_fields(site: Path, lang: str) -> list[Question]:
     found = []
     for md in sheets(lang):
         for box in article(site, lang, md).select("div.hb-field"):
-            found.append(Question(md, box.get("data-label", ""), int(box.get("data-lines", "3") or 3),
-                                  _prompt(box)))
+            found.append(Question(md, box.get("data-label", ""), int(box.get("data-lines", "3") or 3), _prompt(box)))
     return found
 
 
@@ -136,8 +154,11 @@ def writing_cells(site: Path, lang: str) -> list[tuple[str, int, int]]:
     for md in sheets(lang):
         for table in article(site, lang, md).find_all("table"):
             columns = max(len(row.find_all(["td", "th"])) for row in table.find_all("tr"))
-            rows = [r for r in table.select("tbody tr")
-                    if len(r.find_all("td")) > 1 and not any(td.get_text(strip=True) for td in r.find_all("td")[1:])]
+            rows = [
+                r
+                for r in table.select("tbody tr")
+                if len(r.find_all("td")) > 1 and not any(td.get_text(strip=True) for td in r.find_all("td")[1:])
+            ]
             if len(rows) < 2:
                 continue
             for number, row in enumerate(rows, 1):
@@ -146,10 +167,11 @@ def writing_cells(site: Path, lang: str) -> list[tuple[str, int, int]]:
 
 
 def page_texts(pdf: Path) -> list[str]:
-    return [squash(" ".join(" ".join(line_words(l)) for l in page.findall(".//line"))) for page in bbox_pages(pdf)]
+    return [squash(" ".join(" ".join(line_words(row)) for row in page.findall(".//line"))) for page in bbox_pages(pdf)]
 
 
 # --- its own document ------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_own_title_cover_and_metadata(site, lang):
@@ -223,6 +245,7 @@ def test_glossary_terms_are_plain_words_and_no_site_addresses_are_printed(site, 
 
 # --- fields ----------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("lang", LANGS)
 def test_answer_fields_are_sized_to_the_answer(site, lang):
     reader = pypdf.PdfReader(worksheets(site, lang))
@@ -230,7 +253,7 @@ def test_answer_fields_are_sized_to_the_answer(site, lang):
     answers = [w for w in found if w.kind == "/Tx" and not is_cell(w)]
     questions = answer_fields(site, lang)
     assert [w.label for w in answers] == [q.label for q in questions], "fields and answer boxes differ"
-    for widget, question in zip(answers, questions):
+    for widget, question in zip(answers, questions, strict=False):
         where = f"{question.md}: {question.label!r}"
         assert 8 <= widget.font_size <= 12, f"{where}: {widget.font_size} pt"
         if question.lines <= 1:
@@ -240,14 +263,16 @@ def test_answer_fields_are_sized_to_the_answer(site, lang):
         else:
             lines = max(question.lines, 3)
             assert widget.multiline, f"{where}: free text needs a multi-line field"
-            assert widget.height >= lines * HANDWRITTEN_LINE_MM * MM - 0.5, \
+            assert widget.height >= lines * HANDWRITTEN_LINE_MM * MM - 0.5, (
                 f"{where}: {widget.height / MM:.1f} mm for {lines} handwritten lines"
+            )
             assert fits(widget.font_size, lines, widget.height), f"{where}: {lines} typed lines do not fit"
     boxes = [w for w in found if w.kind == "/Btn"]
     assert len(boxes) == len(checklist_items(site, lang))
     for box in boxes:
-        assert box.width >= 4 * MM - 0.1 and box.height >= 4 * MM - 0.1, \
+        assert box.width >= 4 * MM - 0.1 and box.height >= 4 * MM - 0.1, (
             f"{box.name}: {box.width / MM:.1f} x {box.height / MM:.1f} mm"
+        )
     cells = [w for w in found if is_cell(w)]
     assert len(cells) == len(writing_cells(site, lang))
     for cell in cells:
@@ -273,15 +298,16 @@ def test_each_question_is_on_the_page_of_its_field(site, lang):
     answers = [w for w in found if w.kind == "/Tx" and not is_cell(w)]
     questions = answer_fields(site, lang)
     assert len(answers) == len(questions)
-    for widget, question in zip(answers, questions):
+    for widget, question in zip(answers, questions, strict=False):
         assert question.prompt, f"{question.md}: {question.label!r} has no question before it"
         for text in question.prompt:
-            assert squash(text) in texts[widget.page], \
+            assert squash(text) in texts[widget.page], (
                 f"{question.md}: {text!r} is not on page {widget.page + 1} with its field {question.label!r}"
+            )
     boxes = [w for w in found if w.kind == "/Btn"]
     items = checklist_items(site, lang)
     assert len(boxes) == len(items)
-    for widget, (md, prompt) in zip(boxes, items):
+    for widget, (md, prompt) in zip(boxes, items, strict=False):
         for text in prompt:
             assert squash(text) in texts[widget.page], f"{md}: {text!r} is not on page {widget.page + 1}"
 
@@ -296,18 +322,19 @@ def test_wide_tables_to_write_in_are_landscape_with_rows_of_10mm(site, lang):
     for widget in first_column:
         box = reader.pages[widget.page].mediabox
         assert float(box.width) > float(box.height), f"{widget.name} is not on a landscape page"
-    pitches = [a.rect[1] - b.rect[1] for a, b in zip(first_column, first_column[1:]) if a.page == b.page]
+    pitches = [a.rect[1] - b.rect[1] for a, b in zip(first_column, first_column[1:], strict=False) if a.page == b.page]
     assert len(pitches) >= 9 and min(pitches) >= 10 * MM - 0.5, [round(p / MM, 1) for p in pitches]
 
 
 # --- filled in -------------------------------------------------------------------------------------
+
 
 def _sample(widget: Widget, lines: int) -> str:
     """Long text: each line about as wide as the field holds (this text in Atkinson Hyperlegible takes
     about 0.41 of the font size a letter; 0.48 fills some 85 % of the field)."""
     chars = max(4, int((widget.width - 4 * PADDING_PT) / (0.48 * widget.font_size)))
     words = "Beispielantwort mit langem Text zum Ausfuellen und Pruefen des Feldes " * 8
-    return "\n".join(f"{n}: " + words[:chars - 3].rstrip() for n in range(1, lines + 1))
+    return "\n".join(f"{n}: " + words[: chars - 3].rstrip() for n in range(1, lines + 1))
 
 
 def _ap_lines(widget: Widget) -> tuple[float, list[float]]:
@@ -362,8 +389,7 @@ def test_a_filled_form_shows_every_answer_unclipped(site, lang, tmp_path):
 
     dpi = 100
     subprocess.run(["pdftoppm", "-gray", "-r", str(dpi), str(filled), str(tmp_path / "page")], check=True)
-    images = {int(re.search(r"-(\d+)\.pgm$", p.name).group(1)) - 1: Image.open(p)
-              for p in tmp_path.glob("page-*.pgm")}
+    images = {int(re.search(r"-(\d+)\.pgm$", p.name).group(1)) - 1: Image.open(p) for p in tmp_path.glob("page-*.pgm")}
     scale = dpi / 72
     checked = 0
     result = pypdf.PdfReader(filled)
@@ -372,9 +398,13 @@ def test_a_filled_form_shows_every_answer_unclipped(site, lang, tmp_path):
         page_height = float(result.pages[widget.page].mediabox.height)
         x1, y1, x2, y2 = widget.rect
 
-        def pixels(left, bottom, right, top):
-            return (int(left * scale), int((page_height - top) * scale),
-                    int(right * scale) + 1, int((page_height - bottom) * scale) + 1)
+        def pixels(left, bottom, right, top, page_height=page_height):
+            return (
+                int(left * scale),
+                int((page_height - top) * scale),
+                int(right * scale) + 1,
+                int((page_height - bottom) * scale) + 1,
+            )
 
         if widget.kind == "/Btn":
             cx, cy = (x1 + x2) / 2, (y1 + y2) / 2
@@ -385,10 +415,11 @@ def test_a_filled_form_shows_every_answer_unclipped(site, lang, tmp_path):
         lines = expected[widget.name]
         assert len(baselines) == lines, f"{widget.name}: {len(baselines)} of {lines} lines in the appearance"
         assert size == widget.font_size
-        lowest = baselines[-1] - 0.25 * size          # the descenders of the last line
-        highest = baselines[0] + 0.75 * size          # the capitals of the first line
-        assert lowest >= 0 and highest <= widget.height, \
+        lowest = baselines[-1] - 0.25 * size  # the descenders of the last line
+        highest = baselines[0] + 0.75 * size  # the capitals of the first line
+        assert lowest >= 0 and highest <= widget.height, (
             f"{widget.name}: {lines} lines of {size} pt do not fit {widget.height / MM:.1f} mm"
+        )
         for baseline in (baselines[0], baselines[-1]):
             band = pixels(x1 + 1, y1 + baseline, x2 - 1, y1 + baseline + 0.6 * size)
             ink = _ink_columns(image, band)

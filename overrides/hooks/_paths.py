@@ -21,5 +21,5 @@ def per_build(config) -> dict:
     state = getattr(config, "_handbook_build_state", None)
     if state is None:
         state = {}
-        setattr(config, "_handbook_build_state", state)
+        config._handbook_build_state = state
     return state

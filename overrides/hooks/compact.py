@@ -22,7 +22,7 @@ BREAK = re.compile(r"[ \t]*\n\s*")
 def compact(html: str) -> str:
     out, pos = [], 0
     for match in KEEP.finditer(html):
-        out += [BREAK.sub("\n", html[pos:match.start()]), match.group(0)]
+        out += [BREAK.sub("\n", html[pos : match.start()]), match.group(0)]
         pos = match.end()
     out.append(BREAK.sub("\n", html[pos:]))
     return "".join(out)

@@ -18,9 +18,9 @@ import posixpath
 import re
 from pathlib import Path
 
+import _paths
 from mkdocs.exceptions import PluginError
 
-import _paths
 from scripts import glossary, sources, translations
 from scripts.sources import page_url
 
@@ -57,8 +57,9 @@ def _statuses(config) -> dict[str, translations.Status]:
     state = _paths.per_build(config)
     if "translation_status" not in state:
         docs = Path(config.docs_dir)
-        state["translation_status"] = {s.page: s for s in translations.status(
-            docs, Path(config.config_file_path).parent)}
+        state["translation_status"] = {
+            s.page: s for s in translations.status(docs, Path(config.config_file_path).parent)
+        }
     return state["translation_status"]
 
 
@@ -82,8 +83,7 @@ def _outdated_notice(markdown: str, page, config, strings) -> str:
     entry = _statuses(config).get(name)
     if entry is None or entry.state != "outdated":
         return markdown
-    text = (strings["outdated_text"].format(date=entry.changed) if entry.changed
-            else strings["outdated_text_undated"])
+    text = strings["outdated_text"].format(date=entry.changed) if entry.changed else strings["outdated_text_undated"]
     german_url = page_url(name, config.extra["strings"][sources.DEFAULT_LANGUAGE]["home_url"])
     link = f'<a href="{_page_href(page, german_url)}" hreflang="de">{html.escape(strings["outdated_link"])}</a>'
     notice = f'!!! warning "{strings["outdated_title"]}"\n    {html.escape(text)} {link}.\n'
@@ -103,8 +103,10 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
         if key.startswith("operator."):
             field = key.split(".", 1)[1]
             if field not in operator:
-                raise PluginError(f"{page.file.src_uri}: unknown token {{{{ {key} }}}}; "
-                                  f"known: {', '.join('operator.' + k for k in operator)}")
+                raise PluginError(
+                    f"{page.file.src_uri}: unknown token {{{{ {key} }}}}; "
+                    f"known: {', '.join('operator.' + k for k in operator)}"
+                )
             value = html.escape(str(operator[field]))
             if "PLATZHALTER" in value or "PLACEHOLDER" in value:
                 return f'<span class="hb-placeholder">{value}</span>'
@@ -114,8 +116,10 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
         if key in DOWNLOADS:
             url_key, title_key = DOWNLOADS[key]
             target, label = strings[url_key], strings[title_key]
-            return (f'<a class="md-button md-button--primary" href="{_page_href(page, target)}" '
-                    f'download>{html.escape(label)}</a>')
+            return (
+                f'<a class="md-button md-button--primary" href="{_page_href(page, target)}" '
+                f"download>{html.escape(label)}</a>"
+            )
         line = markdown.count("\n", 0, match.start()) + 1
         raise PluginError(f"{page.file.src_uri}:{line}: unknown token {match.group(0)}")
 
@@ -142,15 +146,18 @@ def _label_checkboxes(content: str, where: str) -> str:
     for match in TASK_ITEM.finditer(content):
         label_end = content.find("</label>", match.end())
         stop = TASK_TEXT_END.search(content, label_end)
-        text = html.unescape(TAG.sub("", content[label_end + len("</label>"):stop.start() if stop else None]))
+        text = html.unescape(TAG.sub("", content[label_end + len("</label>") : stop.start() if stop else None]))
         name = html.escape(" ".join(text.split())[:200], quote=True)
-        out += [content[pos:match.start()],
-                f'<li class="task-list-item"><label class="task-list-control"><input{match.group(1)} '
-                f'aria-label="{name}"/>']
+        out += [
+            content[pos : match.start()],
+            f'<li class="task-list-item"><label class="task-list-control"><input{match.group(1)} aria-label="{name}"/>',
+        ]
         pos = match.end()
     if not out:
-        raise PluginError(f"{where}: pymdownx.tasklist markup changed; update _label_checkboxes() in "
-                          "overrides/hooks/content.py so checklist boxes keep their names")
+        raise PluginError(
+            f"{where}: pymdownx.tasklist markup changed; update _label_checkboxes() in "
+            "overrides/hooks/content.py so checklist boxes keep their names"
+        )
     out.append(content[pos:])
     return "".join(out)
 
@@ -168,5 +175,6 @@ def on_page_content(content: str, page, config, files) -> str:
     # Only the terms this page can contain (a cheap test before the markup is walked).
     lowered = content.lower()
     used = [entry for term, entry in entries.items() if term.lower() in lowered]
-    return glossary.mark_terms(content, used, href, config.extra["strings"][lang]["glossary_entry"],
-                               glossary_page=on_glossary)
+    return glossary.mark_terms(
+        content, used, href, config.extra["strings"][lang]["glossary_entry"], glossary_page=on_glossary
+    )

@@ -41,10 +41,9 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
+import _paths
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
-
-import _paths
 
 POLICY = (
     ("default-src", "'self'"),
@@ -63,11 +62,26 @@ META = re.compile(r'\n?[ \t]*<meta http-equiv="Content-Security-Policy" content=
 CHARSET = re.compile(r"<meta charset=[\"']?utf-8[\"']?\s*/?>", re.IGNORECASE)
 HEAD = re.compile(r"<head\b[^>]*>", re.IGNORECASE)
 # Script types browsers run (HTML's JavaScript MIME types, and modules); anything else is data.
-JS_TYPES = {"", "module", "text/javascript", "application/javascript", "application/ecmascript",
-            "application/x-ecmascript", "application/x-javascript", "text/ecmascript",
-            "text/javascript1.0", "text/javascript1.1", "text/javascript1.2", "text/javascript1.3",
-            "text/javascript1.4", "text/javascript1.5", "text/jscript", "text/livescript",
-            "text/x-ecmascript", "text/x-javascript"}
+JS_TYPES = {
+    "",
+    "module",
+    "text/javascript",
+    "application/javascript",
+    "application/ecmascript",
+    "application/x-ecmascript",
+    "application/x-javascript",
+    "text/ecmascript",
+    "text/javascript1.0",
+    "text/javascript1.1",
+    "text/javascript1.2",
+    "text/javascript1.3",
+    "text/javascript1.4",
+    "text/javascript1.5",
+    "text/jscript",
+    "text/livescript",
+    "text/x-ecmascript",
+    "text/x-javascript",
+}
 TEMPLATE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
 JINJA_VALUE = re.compile(r"\{\{.*?\}\}", re.DOTALL)
 VALUE = r"[^\"'<>\\]*"
@@ -166,7 +180,8 @@ def add_policy(output: str, where: str, theme_scripts: list[re.Pattern], serving
                 f"{where}: inline <script> at line {line} of the built page is not one of the theme's "
                 f"(it starts {start!r}). The Content-Security-Policy (overrides/hooks/csp.py) allows only "
                 "the theme's own inline scripts: remove it, or put the code in a file under "
-                "docs/assets/javascripts/ and load it with extra_javascript in mkdocs.yml")
+                "docs/assets/javascripts/ and load it with extra_javascript in mkdocs.yml"
+            )
         digest = script_hash(text)
         if digest not in hashes:
             hashes.append(digest)
@@ -174,13 +189,16 @@ def add_policy(output: str, where: str, theme_scripts: list[re.Pattern], serving
     tag = f'<meta http-equiv="Content-Security-Policy" content="{content}">'
     anchor = CHARSET.search(output) or HEAD.search(output)
     if anchor is None:
-        raise PluginError(f"{where}: no <head> in the rendered page for the Content-Security-Policy "
-                          "(overrides/hooks/csp.py)")
+        raise PluginError(
+            f"{where}: no <head> in the rendered page for the Content-Security-Policy (overrides/hooks/csp.py)"
+        )
     first_script = output.lower().find("<script")
     if 0 <= first_script < anchor.end():
-        raise PluginError(f"{where}: a <script> comes before <meta charset>; the Content-Security-Policy "
-                          "must come first in <head> (overrides/hooks/csp.py)")
-    return output[:anchor.end()] + "\n" + tag + output[anchor.end():]
+        raise PluginError(
+            f"{where}: a <script> comes before <meta charset>; the Content-Security-Policy "
+            "must come first in <head> (overrides/hooks/csp.py)"
+        )
+    return output[: anchor.end()] + "\n" + tag + output[anchor.end() :]
 
 
 def valid_markup(output: str) -> str:

@@ -22,8 +22,10 @@ from scripts.sources import rel
 def _refuse(problems) -> None:
     if problems:
         listing = "\n".join(f"  {p}" for p in problems)
-        raise PluginError("markup that is not allowed in the handbook's pages (see the allowlist in "
-                          f"scripts/html_policy.py):\n{listing}")
+        raise PluginError(
+            "markup that is not allowed in the handbook's pages (see the allowlist in "
+            f"scripts/html_policy.py):\n{listing}"
+        )
 
 
 def on_pre_page(page, config, files):
@@ -38,9 +40,11 @@ def on_pre_page(page, config, files):
         try:
             return render(*args, **kwargs)
         except RecursionError:
-            raise PluginError(f"{rel(Path(page.file.abs_src_path))}: the page is nested too deeply for the "
-                              "Markdown renderer (lists, quotes, emphasis or HTML inside each other); "
-                              "flatten it or split it into several pages") from None
+            raise PluginError(
+                f"{rel(Path(page.file.abs_src_path))}: the page is nested too deeply for the "
+                "Markdown renderer (lists, quotes, emphasis or HTML inside each other); "
+                "flatten it or split it into several pages"
+            ) from None
 
     page.render = render_or_refuse
     return page

@@ -22,9 +22,8 @@ import hashlib
 import re
 from pathlib import Path
 
-from mkdocs.plugins import event_priority
-
 import _paths
+from mkdocs.plugins import event_priority
 
 SPRITE = "assets/images/icons.svg"
 ICON = re.compile(r'<svg xmlns="http://www\.w3\.org/2000/svg" viewBox="([0-9. ]+)">(.*?)</svg>', re.DOTALL)
@@ -41,17 +40,20 @@ def icon_id(view_box: str, body: str) -> str:
 
 def refer(html: str, to_root: str, symbols: dict[str, tuple[str, str]]) -> str:
     """The page with each inline theme icon replaced by a reference into the sprite (recorded in symbols)."""
+
     def replace(match: re.Match) -> str:
         view_box, body = match.group(1), match.group(2)
         key = icon_id(view_box, body)
         symbols.setdefault(key, (view_box, body))
         return f'<svg viewBox="{view_box}"><use href="{to_root}{SPRITE}#{key}"/></svg>'
+
     return ICON.sub(replace, html)
 
 
 def sprite(symbols: dict[str, tuple[str, str]]) -> str:
-    parts = [f'<symbol id="{key}" viewBox="{view_box}">{body}</symbol>'
-             for key, (view_box, body) in sorted(symbols.items())]
+    parts = [
+        f'<symbol id="{key}" viewBox="{view_box}">{body}</symbol>' for key, (view_box, body) in sorted(symbols.items())
+    ]
     return '<svg xmlns="http://www.w3.org/2000/svg">' + "".join(parts) + "</svg>\n"
 
 

@@ -6,9 +6,9 @@ twin to switch to). The checks live in scripts/checks.py so `handbook.py check` 
 
 from pathlib import Path
 
+import _paths
 from mkdocs.exceptions import PluginError
 
-import _paths
 from scripts import checks
 
 
@@ -21,5 +21,7 @@ def on_pre_build(config):
     problems = checks.structure(Path(config.docs_dir))
     if problems:
         listing = "\n".join(f"  {p}" for p in problems)
-        raise PluginError(f"the sources have {len(problems)} problem(s) the build cannot go past (the German "
-                          f"and English pages must match; files must be safe to publish):\n{listing}")
+        raise PluginError(
+            f"the sources have {len(problems)} problem(s) the build cannot go past (the German "
+            f"and English pages must match; files must be safe to publish):\n{listing}"
+        )

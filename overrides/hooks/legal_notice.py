@@ -23,8 +23,10 @@ H1 = re.compile(r"^# .*$", re.MULTILINE)
 def notice(value: str, lang: str, strings: dict) -> str:
     year, month = LEGAL_AS_OF_FORMAT.match(value).groups()
     when = format_date(date(int(year), int(month), 1), format="LLLL y", locale=lang)
-    return (f'<p class="hb-legal-note"><strong>{html.escape(strings["legal_as_of"].format(month=when))}'
-            f'</strong> · {html.escape(strings["legal_not_advice"])}</p>')
+    return (
+        f'<p class="hb-legal-note"><strong>{html.escape(strings["legal_as_of"].format(month=when))}'
+        f"</strong> · {html.escape(strings['legal_not_advice'])}</p>"
+    )
 
 
 def on_page_markdown(markdown: str, page, config, files) -> str:
@@ -32,11 +34,12 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     if value is None:
         return markdown
     if not isinstance(value, str) or not LEGAL_AS_OF_FORMAT.match(value):
-        raise PluginError(f"{page.file.src_uri}: {LEGAL_AS_OF}: {value!r} is not a month; write it as "
-                          f'{LEGAL_AS_OF}: "2026-11"')
+        raise PluginError(
+            f'{page.file.src_uri}: {LEGAL_AS_OF}: {value!r} is not a month; write it as {LEGAL_AS_OF}: "2026-11"'
+        )
     lang = getattr(page.file, "locale", None) or config.theme["language"]
     title = H1.search(markdown)
     if title is None:
         raise PluginError(f"{page.file.src_uri}: {LEGAL_AS_OF} needs a '# ' title to put the notice under")
     text = notice(value, lang, config.extra["strings"][lang])
-    return f"{markdown[:title.end()]}\n\n{text}\n{markdown[title.end():]}"
+    return f"{markdown[: title.end()]}\n\n{text}\n{markdown[title.end() :]}"

@@ -64,7 +64,7 @@ def _image_file(src: str, page_url: str, where: str, config) -> Path | None:
         base = urlsplit(config.site_url or "/").path or "/"
         if not parts.path.startswith(base):
             raise PluginError(f"{where}: image {src} is outside the site ({base})")
-        target = parts.path[len(base):]
+        target = parts.path[len(base) :]
     else:
         folder = page_url if page_url.endswith("/") or not page_url else posixpath.dirname(page_url)
         target = posixpath.normpath(posixpath.join(folder, parts.path))
@@ -83,8 +83,10 @@ def _guard(path: Path, where: str) -> None:
     problems = html_policy.svg_problems(path, inline=True)
     if problems:
         listing = "\n".join(f"  {p}" for p in problems)
-        raise PluginError(f"{where}: diagram {path.name} is drawn into the page, so it may hold only shapes "
-                          f"and text (no scripts, event handlers, styles, links or external references):\n{listing}")
+        raise PluginError(
+            f"{where}: diagram {path.name} is drawn into the page, so it may hold only shapes "
+            f"and text (no scripts, event handlers, styles, links or external references):\n{listing}"
+        )
 
 
 def _inline_svg(path: Path, alt: str, width: int, height: int, where: str) -> str:
@@ -96,13 +98,15 @@ def _inline_svg(path: Path, alt: str, width: int, height: int, where: str) -> st
         raise PluginError(f"{where}: {path} has no <svg> element")
     label = html.escape(alt, quote=True)
     attributes = SVG_DROP.sub("", start.group(1))
-    inner = SVG_IDS.sub(r"\1", text[start.end():text.rindex("</svg>")])
+    inner = SVG_IDS.sub(r"\1", text[start.end() : text.rindex("</svg>")])
     inner, titles = SVG_TITLE.subn(f"<title>{html.escape(alt, quote=False)}</title>", inner, count=1)
     if not titles:
         inner = f"<title>{html.escape(alt, quote=False)}</title>" + inner
     inner = "\n".join(line.strip() for line in inner.splitlines() if line.strip())
-    return (f'<svg{attributes} class="hb-diagram" width="{width}" height="{height}" role="img" '
-            f'aria-label="{label}">{inner}</svg>')
+    return (
+        f'<svg{attributes} class="hb-diagram" width="{width}" height="{height}" role="img" '
+        f'aria-label="{label}">{inner}</svg>'
+    )
 
 
 def _size_images(body: str, page_url: str, where: str, config) -> str:
@@ -134,8 +138,10 @@ def _fix(output: str, where: str, config, page_url: str = "") -> str:
         raise PluginError(f"{where}: no </head> in the rendered page")
     head, found = ALTERNATE.subn("", output[:head_end])
     if found == 0 and config.extra.get("alternate"):
-        raise PluginError(f"{where}: the theme no longer writes <link rel=\"alternate\" hreflang> as "
-                          "overrides/hooks/markup.py expects; update the hook")
+        raise PluginError(
+            f'{where}: the theme no longer writes <link rel="alternate" hreflang> as '
+            "overrides/hooks/markup.py expects; update the hook"
+        )
     body = output[head_end:]
     if DIALOG not in body:
         raise PluginError(f"{where}: the theme's search dialog markup changed; update overrides/hooks/markup.py")
@@ -143,13 +149,17 @@ def _fix(output: str, where: str, config, page_url: str = "") -> str:
     body = body.replace(DIALOG, DIALOG[:-1] + f' aria-label="{label}">', 1)
     body, found = BUNDLE.subn(r'<script src="\1" defer></script>', body)
     if found != 1:
-        raise PluginError(f"{where}: expected the theme's one <script src=\"…/bundle.….min.js\">, found {found}; "
-                          "update overrides/hooks/markup.py")
+        raise PluginError(
+            f'{where}: expected the theme\'s one <script src="…/bundle.….min.js">, found {found}; '
+            "update overrides/hooks/markup.py"
+        )
     if config.theme.get("logo"):
         body, found = LOGO_LINK.subn(r"\1", body)
         if found == 0:
-            raise PluginError(f"{where}: the theme's logo link markup changed (expected "
-                              "class=\"md-header__button md-logo\" aria-label=…); update overrides/hooks/markup.py")
+            raise PluginError(
+                f"{where}: the theme's logo link markup changed (expected "
+                'class="md-header__button md-logo" aria-label=…); update overrides/hooks/markup.py'
+            )
     return head + _size_images(body, page_url, where, config)
 
 

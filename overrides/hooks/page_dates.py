@@ -13,12 +13,12 @@ from __future__ import annotations
 import html
 import logging
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
+import _paths
 from babel.dates import format_date
 
-import _paths
 from scripts.changes import last_changes
 
 log = logging.getLogger("mkdocs.hooks.page_dates")
@@ -41,7 +41,7 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
     if "revision_date" in page.meta:  # set by hand in the front matter: keep it
         return markdown
     stamp = _dates(config).get(Path(page.file.abs_src_path).resolve(), int(time.time()))
-    when = datetime.fromtimestamp(stamp, timezone.utc)
+    when = datetime.fromtimestamp(stamp, UTC)
     lang = getattr(page.file, "locale", None) or config.theme["language"]
     text = html.escape(format_date(when, format="long", locale=lang))
     page.meta["revision_date"] = f'<time class="hb-page-date" datetime="{when:%Y-%m-%d}">{text}</time>'

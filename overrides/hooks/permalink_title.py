@@ -20,6 +20,8 @@ def on_page_content(content: str, page, config, files) -> str:
     strings = config.extra["strings"].get(lang, {})
     title = strings.get("permalink_title")
     if not title:
-        raise PluginError(f"mkdocs.yml: extra.strings.{lang}.permalink_title is missing (the tooltip of "
-                          "the ¶ link beside every heading); add it for every language")
+        raise PluginError(
+            f"mkdocs.yml: extra.strings.{lang}.permalink_title is missing (the tooltip of "
+            "the ¶ link beside every heading); add it for every language"
+        )
     return HEADERLINK.sub(lambda m: m.group(1) + html.escape(title) + m.group(3), content)

@@ -22,10 +22,9 @@ import posixpath
 import re
 from pathlib import Path
 
+import _paths
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
-
-import _paths
 
 STYLESHEET = "assets/stylesheets/fonts.css"
 PRELOAD = ("atkinson-hyperlegible-latin-400-normal.woff2",)
@@ -50,12 +49,17 @@ def _font_urls(config) -> list[str]:
 def _preload(output: str, where: str, config) -> str:
     link = LINK.search(output)
     if link is None:
-        raise PluginError(f"{where}: no <link rel=\"stylesheet\"> for {STYLESHEET}, which "
-                          "overrides/hooks/preload.py needs (extra_css in mkdocs.yml)")
+        raise PluginError(
+            f'{where}: no <link rel="stylesheet"> for {STYLESHEET}, which '
+            "overrides/hooks/preload.py needs (extra_css in mkdocs.yml)"
+        )
     folder = posixpath.dirname(link.group(1) + STYLESHEET)
-    tags = "".join(f'\n    <link rel="preload" href="{posixpath.normpath(posixpath.join(folder, url))}" '
-                   'as="font" type="font/woff2" crossorigin>' for url in _font_urls(config))
-    return output[:link.end()] + tags + output[link.end():]
+    tags = "".join(
+        f'\n    <link rel="preload" href="{posixpath.normpath(posixpath.join(folder, url))}" '
+        'as="font" type="font/woff2" crossorigin>'
+        for url in _font_urls(config)
+    )
+    return output[: link.end()] + tags + output[link.end() :]
 
 
 def on_post_page(output: str, page, config) -> str:

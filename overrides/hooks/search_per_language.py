@@ -39,12 +39,14 @@ def _rebase(html: str, lang: str, where: str) -> str:
     """Point Material's `base` (search index, palette scope) at the language's own root."""
     match = CONFIG_SCRIPT.search(html)
     if not match:
-        raise PluginError(f"{where}: no Material __config script found; the theme changed, "
-                          "update overrides/hooks/search_per_language.py")
+        raise PluginError(
+            f"{where}: no Material __config script found; the theme changed, "
+            "update overrides/hooks/search_per_language.py"
+        )
     data = json.loads(match.group(2))
     base = data["base"].rstrip("/")
     data["base"] = f"{base}/{lang}/" if base not in ("", ".") else f"{lang}/"
-    return html[:match.start(2)] + json.dumps(data, ensure_ascii=False) + html[match.end(2):]
+    return html[: match.start(2)] + json.dumps(data, ensure_ascii=False) + html[match.end(2) :]
 
 
 def on_post_page(output: str, page, config) -> str:
@@ -86,11 +88,10 @@ def on_post_build(config) -> None:
                     continue
             elif not location.startswith(prefix):
                 continue
-            docs.append({**doc, "location": location[len(prefix):]})
+            docs.append({**doc, "location": location[len(prefix) :]})
         if not docs:
             raise PluginError(f"the search index for '{lang}' would be empty")
         index = {"config": {**merged["config"], "lang": [lang]}, "docs": docs}
         target = site / prefix / "search" / "search_index.json"
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")),
-                          encoding="utf-8")
+        target.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")

@@ -55,16 +55,20 @@ def _state(config) -> dict:
 
 def _locale(lang: str) -> str:
     if lang not in LOCALES:
-        raise PluginError(f"overrides/hooks/social.py: no Open Graph locale for language '{lang}'; "
-                          "add it to LOCALES (e.g. 'fr': 'fr_FR')")
+        raise PluginError(
+            f"overrides/hooks/social.py: no Open Graph locale for language '{lang}'; "
+            "add it to LOCALES (e.g. 'fr': 'fr_FR')"
+        )
     return LOCALES[lang]
 
 
 def _site_url(config) -> str:
     site_url = config.site_url or ""
     if not site_url.startswith(("http://", "https://")):
-        raise PluginError(f"mkdocs.yml: site_url {site_url!r} is not an absolute http(s) address; shared "
-                          "links need one (set site_url or HANDBOOK_SITE_URL)")
+        raise PluginError(
+            f"mkdocs.yml: site_url {site_url!r} is not an absolute http(s) address; shared "
+            "links need one (set site_url or HANDBOOK_SITE_URL)"
+        )
     return site_url if site_url.endswith("/") else site_url + "/"
 
 
@@ -76,16 +80,19 @@ def _part(page) -> str:
     return part
 
 
-def _card_meta(config, *, lang: str, where: str, url: str, image: str, title: str, part: str,
-               description: str, kind: str) -> dict:
+def _card_meta(
+    config, *, lang: str, where: str, url: str, image: str, title: str, part: str, description: str, kind: str
+) -> dict:
     """Draw (or reuse) the image, copy it into the site, record it, and return the template's values."""
     state = _state(config)
     painter: Painter = state["painter"]
     strings = config.extra["strings"][lang]
     missing = painter.missing_glyphs(title + part + config.site_name)
     if missing:
-        raise PluginError(f"{where}: the title or part contains characters the preview image's font "
-                          f"(Atkinson Hyperlegible) cannot set: {missing!r}; use others in the title")
+        raise PluginError(
+            f"{where}: the title or part contains characters the preview image's font "
+            f"(Atkinson Hyperlegible) cannot set: {missing!r}; use others in the title"
+        )
     data = painter.image(Card(title=title, part=part, site_name=config.site_name, lang=lang))
     target = Path(config.site_dir) / image
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -93,8 +100,7 @@ def _card_meta(config, *, lang: str, where: str, url: str, image: str, title: st
     state["manifest"][url] = {"title": title, "part": part, "image": image, "lang": lang}
     site_url = _site_url(config)
     locale = _locale(lang)
-    others = [_locale(lang_.locale) for lang_ in _i18n(config).config.languages
-              if lang_.build and lang_.locale != lang]
+    others = [_locale(lang_.locale) for lang_ in _i18n(config).config.languages if lang_.build and lang_.locale != lang]
     alt = strings["social_image_alt"].format(title=title, part=part, site=config.site_name)
     meta = [
         ("property", "og:type", kind),
@@ -117,8 +123,10 @@ def _card_meta(config, *, lang: str, where: str, url: str, image: str, title: st
 def _description(page) -> str:
     value = page.meta.get("description")
     if not isinstance(value, str) or not value.strip():
-        raise PluginError(f"docs/{page.file.src_uri}: no 'description:' in the front matter; shared "
-                          "links show it (og:description): add one sentence")
+        raise PluginError(
+            f"docs/{page.file.src_uri}: no 'description:' in the front matter; shared "
+            "links show it (og:description): add one sentence"
+        )
     return " ".join(value.split())
 
 
@@ -129,9 +137,16 @@ def on_page_context(context, page, config, nav):
     path = page.url.removeprefix(prefix)
     image = f"{FOLDER}/{lang}/{path.strip('/') or 'index'}.png"
     context["hb_social"] = _card_meta(
-        config, lang=lang, where=f"docs/{page.file.src_uri}", url=page.url, image=image,
-        title=page.title, part=_part(page), description=_description(page),
-        kind="website" if page.is_homepage or page.url == prefix else "article")
+        config,
+        lang=lang,
+        where=f"docs/{page.file.src_uri}",
+        url=page.url,
+        image=image,
+        title=page.title,
+        part=_part(page),
+        description=_description(page),
+        kind="website" if page.is_homepage or page.url == prefix else "article",
+    )
     return context
 
 
@@ -144,9 +159,16 @@ def on_template_context(context, template_name, config):
     strings = config.extra["strings"][lang]
     prefix = "" if lang == i18n.default_language else f"{lang}/"
     context["hb_social"] = _card_meta(
-        config, lang=lang, where=f"404.html ({lang})", url=f"{prefix}404.html",
-        image=f"{FOLDER}/{lang}/404.png", title=strings["not_found_title"], part="404",
-        description=strings["not_found_text"], kind="website")
+        config,
+        lang=lang,
+        where=f"404.html ({lang})",
+        url=f"{prefix}404.html",
+        image=f"{FOLDER}/{lang}/404.png",
+        title=strings["not_found_title"],
+        part="404",
+        description=strings["not_found_text"],
+        kind="website",
+    )
     return context
 
 
