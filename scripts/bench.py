@@ -261,8 +261,17 @@ def plain_material(box: Path, site_url: str) -> None:
     config_file.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
+# Pages written from the whole site (the translation status lists every page): more content makes them
+# longer, but a bigger handbook still has one of each, so they are not copied.
+WHOLE_SITE_TOKENS = ("{{ translation_status }}",)
+
+
 def multiply(box: Path, factor: int) -> int:
-    """Copy every page (both languages) factor-1 times next to itself and list the copies in the nav."""
+    """Copy every page (both languages) factor-1 times next to itself and list the copies in the nav.
+
+    Pages that list the whole site (WHOLE_SITE_TOKENS) are not copied: copied 16 times, the translation
+    status page (0.3 s to check at 16x, its table growing with the content) made the measured growth
+    quadratic, which a real handbook with 16 times the content would not see."""
     import yaml
 
     config_file = box / "mkdocs.yml"
@@ -283,6 +292,9 @@ def multiply(box: Path, factor: int) -> int:
                 out.append({title: expand(children) for title, children in item.items()})
                 continue
             out.append(item)
+            source = (docs / locales[0] / item).read_text(encoding="utf-8")
+            if any(token in source for token in WHOLE_SITE_TOKENS):
+                continue
             for n in range(2, factor + 1):
                 name = f"{item[:-3]}-x{n}.md"
                 for lang in locales:

@@ -596,7 +596,12 @@ def head_findings(page_html: str) -> list[str]:
     belong in a head makes the parser start the body early, so the theme's own elements after it land
     in the body of this text: every element of it is held against the same allowlist, in order."""
     end = page_html.rfind("<body", 0, max(page_html.find(ARTICLE), 0))
-    root = tinyhtml5.parse(page_html[:end] if end > 0 else page_html)
+    return list(_head_findings(page_html[:end] if end > 0 else page_html))
+
+
+@functools.lru_cache(maxsize=512)  # the live preview rebuilds every page; most heads did not change
+def _head_findings(head: str) -> tuple[str, ...]:
+    root = tinyhtml5.parse(head)
     found, titles = [], 0
     if any(_attribute_name(k) not in HTML_ATTRIBUTES for k in root.attrib):
         found.append(_shown(root))
@@ -612,7 +617,7 @@ def head_findings(page_html: str) -> list[str]:
         titles += tag == "title"
         if ns != "html" or not _head_element_ok(tag, attributes, element.text or "") or (tag == "title" and titles > 1):
             found.append(_shown(element))
-    return list(dict.fromkeys(found))
+    return tuple(dict.fromkeys(found))
 
 
 def _shown(element) -> str:

@@ -34,6 +34,7 @@ Valid HTML (tests/test_vnu.py runs the Nu HTML Checker over the built site):
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import html
 import os
@@ -125,7 +126,12 @@ class _Scripts(HTMLParser):
             self._current = None
 
 
-def inline_scripts(output: str) -> list[tuple[int, str]]:
+@functools.lru_cache(maxsize=256)  # the live preview rebuilds every page; most of them come out the same
+def inline_scripts(output: str) -> tuple[tuple[int, str], ...]:
+    return tuple(_inline_scripts(output))
+
+
+def _inline_scripts(output: str) -> list[tuple[int, str]]:
     parser = _Scripts()
     parser.feed(output)
     parser.close()
