@@ -52,7 +52,7 @@ PLAIN_MATERIAL = {
     "drop": ("extra_css", "extra_javascript", "repo_url", "repo_name", "edit_uri"),
     # the theme block replaced (no custom_dir, palette, features, logo). `font: false` because Material's
     # default font setting would load Roboto from Google Fonts, a third-party request this site never makes.
-    "theme": {"name": "material", "language": "de", "font": False},
+    "theme": {"name": "material", "language": project.load().default.locale, "font": False},
     # the language blocks' own theme settings (the palette) removed as well
     "i18n_drop": ("theme",),
     # the only hooks kept make the content the same: the pages' text (operator, PDF links, glossary

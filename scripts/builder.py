@@ -440,10 +440,12 @@ def serve_command(address: str = "127.0.0.1:8000") -> tuple[list[str], dict]:
 
 
 def serve(address: str = "127.0.0.1:8000") -> int:
-    """Live preview of both languages; rebuilds on every saved change."""
+    """Live preview of every language; rebuilds on every saved change."""
     check_address(address)
     url = f"http://{address}/"
-    print(f"Live preview: {url} (German) and {url}en/ (English). Stop with Ctrl+C.", flush=True)
+    model = project.load()
+    where = " and ".join(f"{url}{model.prefix(lang)} ({project.language_name(lang)})" for lang in model.locales)
+    print(f"Live preview: {where}. Stop with Ctrl+C.", flush=True)
     # Become the MkDocs server (exec), so that stopping this process stops the server too.
     cmd, env = serve_command(address)
     os.chdir(ROOT)

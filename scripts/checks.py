@@ -26,8 +26,10 @@ from scripts.sources import (  # noqa: F401  (re-exported: the checks' callers u
     Problem,
     _under,
     body_lines,
+    default_language,
     front_matter,
     headings,
+    languages,
     links,
     page_in_docs,
     page_url,
@@ -41,9 +43,10 @@ from scripts.sources import (  # noqa: F401  (re-exported: the checks' callers u
 def page_parity(docs: Path) -> list[Problem]:
     """Every page exists in every language folder, at the same relative path."""
     problems = []
-    sets = {lang: set(pages(docs, lang)) for lang in LANGUAGES}
-    for lang in LANGUAGES:
-        for other in LANGUAGES:
+    langs = languages(docs)
+    sets = {lang: set(pages(docs, lang)) for lang in langs}
+    for lang in langs:
+        for other in langs:
             for page in sorted(sets[other] - sets[lang]):
                 problems.append(
                     Problem(
@@ -59,9 +62,9 @@ def page_parity(docs: Path) -> list[Problem]:
 def heading_id_parity(docs: Path) -> list[Problem]:
     """Every heading has an explicit English id, and twins have the same ids in the same order."""
     problems = []
-    for page in pages(docs, DEFAULT_LANGUAGE):
+    for page in pages(docs, default_language(docs)):
         per_lang = {}
-        for lang in LANGUAGES:
+        for lang in languages(docs):
             path = docs / lang / page
             if not path.exists():
                 continue  # reported by page_parity
@@ -77,38 +80,42 @@ def heading_id_parity(docs: Path) -> list[Problem]:
                         )
                     )
             per_lang[lang] = (path, hs)
-        if len(per_lang) < 2:
+        original = per_lang.pop(default_language(docs), None)
+        if original is None:
             continue
-        (de_path, de_hs), (en_path, en_hs) = per_lang["de"], per_lang["en"]
-        for i in range(max(len(de_hs), len(en_hs))):
-            de_h = de_hs[i] if i < len(de_hs) else None
-            en_h = en_hs[i] if i < len(en_hs) else None
-            if de_h and en_h and (de_h.id, de_h.level) == (en_h.id, en_h.level):
-                continue
-            if en_h is None:
-                problems.append(
-                    Problem(
-                        en_path,
-                        len(source_text(en_path).splitlines()),
-                        f"heading '#{de_h.id}' ({rel(de_path)}:{de_h.line}) is missing here",
-                    )
-                )
-            elif de_h is None:
-                problems.append(
-                    Problem(en_path, en_h.line, f"heading '#{en_h.id}' has no German twin in {rel(de_path)}")
-                )
-            else:
-                problems.append(
-                    Problem(
-                        en_path,
-                        en_h.line,
-                        f"heading id '#{en_h.id}' (level {en_h.level}) differs from the German "
-                        f"'#{de_h.id}' (level {de_h.level}) at {rel(de_path)}:{de_h.line}; "
-                        "use the same ids, in the same order, in both languages",
-                    )
-                )
-            break  # one difference per page: the rest usually follows from it
+        for path, hs in per_lang.values():
+            problems += _heading_twins(original, (path, hs), LANGUAGE_NAMES[default_language(docs)])
     return problems
+
+
+def _heading_twins(original: tuple[Path, list[Heading]], twin: tuple[Path, list[Heading]], name: str) -> list[Problem]:
+    """The first difference of heading ids between a page of the original language and its translation."""
+    (de_path, de_hs), (en_path, en_hs) = original, twin
+    for i in range(max(len(de_hs), len(en_hs))):
+        de_h = de_hs[i] if i < len(de_hs) else None
+        en_h = en_hs[i] if i < len(en_hs) else None
+        if de_h and en_h and (de_h.id, de_h.level) == (en_h.id, en_h.level):
+            continue
+        if en_h is None:
+            return [
+                Problem(
+                    en_path,
+                    len(source_text(en_path).splitlines()),
+                    f"heading '#{de_h.id}' ({rel(de_path)}:{de_h.line}) is missing here",
+                )
+            ]
+        if de_h is None:
+            return [Problem(en_path, en_h.line, f"heading '#{en_h.id}' has no {name} twin in {rel(de_path)}")]
+        return [  # one difference per page: the rest usually follows from it
+            Problem(
+                en_path,
+                en_h.line,
+                f"heading id '#{en_h.id}' (level {en_h.level}) differs from the {name} "
+                f"'#{de_h.id}' (level {de_h.level}) at {rel(de_path)}:{de_h.line}; "
+                "use the same ids, in the same order, in both languages",
+            )
+        ]
+    return []
 
 
 RAW_DANGER = re.compile(r"<\s*(script|iframe|object|embed|frame|form)\b|\bon[a-z]+\s*=\s*[\"']|javascript:", re.I)
@@ -231,36 +238,43 @@ def legal_date_rule(path: Path, text: str, meta: dict) -> list[Problem]:
 def link_parity(docs: Path) -> list[Problem]:
     """Twins link to the same targets and show the same images, in the same order."""
     problems = []
-    for page in pages(docs, DEFAULT_LANGUAGE):
-        de_path, en_path = docs / "de" / page, docs / "en" / page
-        if not en_path.exists():
-            continue
-        de_links = links(source_text(de_path))
-        en_links = links(source_text(en_path))
-        # diagram-de.svg ~ diagram-en.svg, [cc-by-sa-de] ~ [cc-by-sa-en]
-        norm = lambda t: re.sub(r"-(de|en)(\.\w+|\])?$", r"\2", t)  # noqa: E731
-        for i in range(max(len(de_links), len(en_links))):
-            de_l = de_links[i] if i < len(de_links) else None
-            en_l = en_links[i] if i < len(en_links) else None
-            if de_l and en_l and de_l[1] == en_l[1] and norm(de_l[3]) == norm(en_l[3]):
-                continue
-            kind = "image" if (de_l or en_l)[1] else "link"
-            if en_l is None:
-                problems.append(Problem(en_path, 1, f"{kind} {de_l[3]} ({rel(de_path)}:{de_l[0]}) is missing here"))
-            elif de_l is None:
-                problems.append(Problem(en_path, en_l[0], f"{kind} {en_l[3]} has no German twin in {rel(de_path)}"))
-            else:
-                problems.append(
-                    Problem(
-                        en_path,
-                        en_l[0],
-                        f"{kind} {en_l[3]} differs from the German "
-                        f"{de_l[3]} at {rel(de_path)}:{de_l[0]}; keep the same links and "
-                        "images in the same order in both languages",
-                    )
-                )
-            break
+    original = default_language(docs)
+    # diagram-de.svg ~ diagram-en.svg, [cc-by-sa-de] ~ [cc-by-sa-en]: a language's own variant of a file
+    suffix = re.compile(rf"-({'|'.join(map(re.escape, languages(docs)))})(\.\w+|\])?$")
+    norm = lambda t: suffix.sub(r"\2", t)  # noqa: E731
+    for page in pages(docs, original):
+        de_path = docs / original / page
+        for lang in languages(docs)[1:]:
+            en_path = docs / lang / page
+            if en_path.exists():
+                problems += _link_twins(de_path, en_path, norm, LANGUAGE_NAMES[original])
     return problems
+
+
+def _link_twins(de_path: Path, en_path: Path, norm, name: str) -> list[Problem]:
+    """The first difference of links and images between a page of the original language and its translation."""
+    de_links = links(source_text(de_path))
+    en_links = links(source_text(en_path))
+    for i in range(max(len(de_links), len(en_links))):
+        de_l = de_links[i] if i < len(de_links) else None
+        en_l = en_links[i] if i < len(en_links) else None
+        if de_l and en_l and de_l[1] == en_l[1] and norm(de_l[3]) == norm(en_l[3]):
+            continue
+        kind = "image" if (de_l or en_l)[1] else "link"
+        if en_l is None:
+            return [Problem(en_path, 1, f"{kind} {de_l[3]} ({rel(de_path)}:{de_l[0]}) is missing here")]
+        if de_l is None:
+            return [Problem(en_path, en_l[0], f"{kind} {en_l[3]} has no {name} twin in {rel(de_path)}")]
+        return [
+            Problem(
+                en_path,
+                en_l[0],
+                f"{kind} {en_l[3]} differs from the {name} "
+                f"{de_l[3]} at {rel(de_path)}:{de_l[0]}; keep the same links and "
+                "images in the same order in both languages",
+            )
+        ]
+    return []
 
 
 def glossary_hints(docs: Path) -> list[Problem]:
@@ -268,7 +282,7 @@ def glossary_hints(docs: Path) -> list[Problem]:
     from scripts import glossary
 
     problems = []
-    for lang in LANGUAGES:
+    for lang in languages(docs):
         path = docs / lang / "glossary.md"
         for entry in glossary.terms(path):
             if not entry.hint:
@@ -300,7 +314,7 @@ def link_targets(docs: Path) -> list[Problem]:
             ids[path] = {h.id for h in headings(source_text(path)) if h.id}
         return ids[path]
 
-    for lang in LANGUAGES:
+    for lang in languages(docs):
         for page in pages(docs, lang):
             path = docs / lang / page
             for number, is_image, _, target in links(source_text(path)):
@@ -322,7 +336,7 @@ def link_targets(docs: Path) -> list[Problem]:
                     posixpath.normpath(posixpath.join(posixpath.dirname(f"{lang}/{page}"), unquote(split.path)))
                 )
                 candidates = [docs / resolved]
-                if resolved.parts and resolved.parts[0] in LANGUAGES:
+                if resolved.parts and resolved.parts[0] in languages(docs):
                     # shared files: docs/de/x/../assets/a.svg is docs/assets/a.svg (as static-i18n resolves it)
                     candidates.append(docs / Path(*resolved.parts[1:]))
                 found = next((c for c in candidates if c.is_file()), None)
@@ -359,7 +373,7 @@ def nav_entries(config_file: Path, docs: Path) -> list[Problem]:
             break
         match = re.search(r"(?:^\s*-\s*|:\s*)([\w./-]+\.md)\s*$", line) if in_nav else None
         if match:
-            for lang in LANGUAGES:
+            for lang in languages(docs):
                 if not (docs / lang / match.group(1)).is_file():
                     problems.append(
                         Problem(
@@ -373,23 +387,24 @@ def nav_entries(config_file: Path, docs: Path) -> list[Problem]:
 
 
 def legal_date_parity(docs: Path) -> list[Problem]:
-    """Twins were reviewed together: an English page carries the German page's legal_as_of."""
+    """Twins were reviewed together: every translation carries the original page's legal_as_of."""
     problems = []
-    for page in pages(docs, DEFAULT_LANGUAGE):
-        paths = [docs / lang / page for lang in LANGUAGES]
+    for page in pages(docs, default_language(docs)):
+        paths = [docs / lang / page for lang in languages(docs)]
         if not all(p.is_file() for p in paths):
             continue  # reported by page_parity
         values = [front_matter(p, source_text(p))[0].get(LEGAL_AS_OF) for p in paths]
-        if len(set(map(str, values))) > 1:
-            problems.append(
-                Problem(
-                    paths[1],
-                    1,
-                    f"{LEGAL_AS_OF} differs from {rel(paths[0])} "
-                    f"({values[1]!r} here, {values[0]!r} there); review both and give "
-                    "them the same month",
+        for path, value in zip(paths[1:], values[1:], strict=True):
+            if str(value) != str(values[0]):
+                problems.append(
+                    Problem(
+                        path,
+                        1,
+                        f"{LEGAL_AS_OF} differs from {rel(paths[0])} "
+                        f"({value!r} here, {values[0]!r} there); review both and give "
+                        "them the same month",
+                    )
                 )
-            )
     return problems
 
 
@@ -401,7 +416,7 @@ def structure(docs: Path) -> list[Problem]:
         return unsafe
     problems = guard.pages_rules(docs)  # nesting depth, headings, front matter schema
     problems += page_parity(docs) + heading_id_parity(docs) + glossary_hints(docs) + legal_date_parity(docs)
-    for lang in LANGUAGES:
+    for lang in languages(docs):
         for page in pages(docs, lang):
             path = docs / lang / page
             problems += page_rules(path, path.read_text(encoding="utf-8"))
@@ -452,7 +467,7 @@ def invisible_in_ids(docs: Path) -> list[Problem]:
     """A heading's { #id } holds only visible characters: a zero-width space makes an id that looks like
     the German twin's and like every link to it, but is not (the build would miss the anchor)."""
     problems = []
-    for lang in LANGUAGES:
+    for lang in languages(docs):
         for page in pages(docs, lang):
             path = docs / lang / page
             text = source_text(path)
@@ -476,7 +491,7 @@ def invisible_in_ids(docs: Path) -> list[Problem]:
 def duplicate_ids(docs: Path) -> list[Problem]:
     """Each explicit heading id occurs once per page: a second one would make links land on the first."""
     problems = []
-    for lang in LANGUAGES:
+    for lang in languages(docs):
         for page in pages(docs, lang):
             path = docs / lang / page
             first: dict[str, int] = {}
@@ -504,7 +519,7 @@ def other_language_links(docs: Path) -> list[Problem]:
     from urllib.parse import unquote, urlsplit
 
     problems = []
-    for lang in LANGUAGES:
+    for lang in languages(docs):
         for page in pages(docs, lang):
             path = docs / lang / page
             for number, _, _, target in links(source_text(path)):
@@ -513,7 +528,7 @@ def other_language_links(docs: Path) -> list[Problem]:
                     continue
                 resolved = posixpath.normpath(posixpath.join(posixpath.dirname(f"{lang}/{page}"), unquote(split.path)))
                 other = resolved.split("/", 1)[0]
-                if other in LANGUAGES and other != lang:
+                if other in languages(docs) and other != lang:
                     own = resolved.split("/", 1)[1] if "/" in resolved else ""
                     problems.append(
                         Problem(
@@ -561,7 +576,7 @@ def pages_in_nav(docs: Path) -> list[Problem]:
     if not named:
         return []
     problems = []
-    for lang in LANGUAGES:
+    for lang in languages(docs):
         for page in pages(docs, lang):
             if page not in named:
                 problems.append(
@@ -603,7 +618,7 @@ def chosen_pages(docs: Path, paths: list[Path]) -> Selection:
                 f"{path}: outside {rel(docs)}/, includes/ and overrides/; name files or folders "
                 f"there, such as {rel(docs)}/de/ (or no paths at all, to check everything)"
             )
-        for lang in LANGUAGES:
+        for lang in languages(docs):
             base = docs.resolve() / lang
             if _located(path) == docs.resolve():
                 chosen.update(pages(docs, lang))
@@ -619,7 +634,7 @@ def only_pages(problems: list[Problem], docs: Path, chosen: set[str]) -> list[Pr
     """The problems that concern what `check PATHS` named: every file under one of the PATHS (a folder
     selects everything under it: SVGs, snippets, links, assets, not only pages), and the chosen pages in
     either language (a page and its twin go together)."""
-    wanted = {(docs / lang / page).resolve() for lang in LANGUAGES for page in chosen}
+    wanted = {(docs / lang / page).resolve() for lang in languages(docs) for page in chosen}
     named = getattr(chosen, "paths", ())
     return [
         p

@@ -39,7 +39,7 @@ import lxml.html
 from lxml import etree
 from PIL import Image, ImageDraw, ImageFont
 
-from scripts import pdf
+from scripts import pdf, project
 from scripts import social_images as si
 from scripts.environment import ROOT
 
@@ -224,6 +224,8 @@ def _document(lang: str, title: str) -> tuple[etree._Element, etree._Element]:
     root = etree.Element(f"{{{XHTML_NS}}}html", nsmap=nsmap)
     root.set("lang", lang)
     root.set(XML_LANG, lang)
+    if project.is_rtl(lang):  # a right-to-left language: the reading system lays out each page from it
+        root.set("dir", "rtl")
     head = etree.SubElement(root, f"{{{XHTML_NS}}}head")
     etree.SubElement(head, f"{{{XHTML_NS}}}meta", charset="utf-8")
     etree.SubElement(head, f"{{{XHTML_NS}}}title").text = title
@@ -560,6 +562,8 @@ def package(
             attrs["properties"] = resource.properties
         etree.SubElement(manifest, f"{{{OPF_NS}}}item", attrs)
     order = etree.SubElement(root, f"{{{OPF_NS}}}spine")
+    if project.is_rtl(lang):  # pages turn from right to left
+        order.set("page-progression-direction", "rtl")
     for resource in spine:
         etree.SubElement(order, f"{{{OPF_NS}}}itemref", idref=resource.item_id)
     return etree.tostring(root, xml_declaration=True, encoding="utf-8")

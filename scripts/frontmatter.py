@@ -33,6 +33,9 @@ SCHEMA: dict[str, Key] = {
     "pdf": Key("bool", "false keeps the page out of the PDFs (scripts/pdf.py)"),
     "translation_of": Key("hash", "the German version an English page follows (scripts/translations.py)"),
     "easy_language": Key("bool", "true marks a page in Leichte Sprache / Easy Read (scripts/easy_language.py)"),
+    "untranslated": Key(
+        "bool", "true: a page `handbook.py add-language` copied, not translated yet; it shows a notice saying so"
+    ),
 }
 
 # Keys the theme knows and a contributor may try: say where the handbook takes the value from instead.

@@ -35,7 +35,7 @@ import re
 import stat
 from pathlib import Path
 
-from scripts.sources import LANGUAGES, Problem, body_lines, headings, pages, rel
+from scripts.sources import Problem, body_lines, headings, languages, pages, rel
 
 # The folders a pull request changes and the build reads: the pages, the snippets, the theme overrides.
 GUARDED = ("docs", "includes", "overrides")
@@ -406,7 +406,7 @@ def pages_rules(docs: Path, root: Path | None = None) -> list[Problem]:
 
     root = Path(root or docs.parent)
     problems: list[Problem] = []
-    for lang in LANGUAGES:
+    for lang in languages(docs):
         for page in pages(docs, lang):
             path = docs / lang / page
             text = path.read_text(encoding="utf-8")

@@ -58,7 +58,8 @@ def setup() -> None:
 @cli.command()
 @click.option("--address", default="127.0.0.1:8000", show_default=True)
 def serve(address: str) -> None:
-    """Live preview of both languages at http://127.0.0.1:8000/ (English under /en/)."""
+    """Live preview of every language at http://127.0.0.1:8000/ (the default language at the root, each
+    other under /<locale>/, e.g. /en/)."""
     from scripts import builder
 
     environment.ensure_venv()
@@ -78,7 +79,7 @@ def serve(address: str) -> None:
 )
 @click.option("--site-dir", type=click.Path(path_type=Path), default=ROOT / "site", show_default=True)
 def build(no_pdf: bool, release: bool, site_dir: Path) -> None:
-    """The complete site in site/ (English in site/en/) with both PDFs."""
+    """The complete site in site/ (each language but the default in site/<locale>/) with its PDFs."""
     from scripts import builder
     from scripts import pdf as pdf_module
 
@@ -171,7 +172,8 @@ def _ruff() -> list[str]:
 @cli.command("check-translations")
 @click.option("--strict", is_flag=True, help="Exit with an error when a translation is behind.")
 def check_translations(strict: bool) -> None:
-    """English pages whose German original changed since they were last brought up to date."""
+    """Translated pages whose original (the default language's) changed since they were last brought up to
+    date, and pages add-language copied that are not translated yet."""
     from scripts import translations
 
     entries = translations.status(ROOT / "docs", ROOT)
@@ -183,21 +185,46 @@ def check_translations(strict: bool) -> None:
 @cli.command("mark-translated")
 @click.argument("pages", nargs=-1)
 @click.option("--all", "all_pages", is_flag=True, help="Every page (after a full review).")
-def mark_translated(pages: tuple[str, ...], all_pages: bool) -> None:
-    """Record that docs/en/PAGE now follows the current docs/de/PAGE (PAGE as in `lessons/effort.md`)."""
-    from scripts import checks, translations
+@click.option("--language", "lang", help="The translation (a locale); needed when there are several.")
+def mark_translated(pages: tuple[str, ...], all_pages: bool, lang: str | None) -> None:
+    """Record that docs/<language>/PAGE now follows the current original (the default language's) PAGE
+    (PAGE as in `lessons/effort.md`; language: the one translation, e.g. en, unless --language names one)."""
+    from scripts import checks, project, translations
 
     docs = ROOT / "docs"
+    model = project.for_docs(docs)
+    original = model.default.locale
+    if lang is None and len(model.translations) == 1:
+        lang = model.translations[0]
+    if lang not in model.translations:
+        raise click.ClickException(f"name the translation with --language: one of {', '.join(model.translations)}")
     try:
-        chosen = checks.pages(docs, "de") if all_pages else [checks.page_in_docs(docs, p) for p in pages]
+        chosen = checks.pages(docs, original) if all_pages else [checks.page_in_docs(docs, p) for p in pages]
     except ValueError as err:
         raise click.ClickException(str(err)) from err
     if not chosen:
         raise click.ClickException("name the pages, or use --all")
+    name = project.language_name(original)
     for page in chosen:
-        if not (docs / "de" / page).exists() or not (docs / "en" / page).exists():
-            raise click.ClickException(f"{page}: needs docs/de/{page} and docs/en/{page}")
-        click.echo(f"docs/en/{page}: follows German version {translations.mark(docs, page)}")
+        if not (docs / original / page).exists() or not (docs / lang / page).exists():
+            raise click.ClickException(f"{page}: needs docs/{original}/{page} and docs/{lang}/{page}")
+        click.echo(f"docs/{lang}/{page}: follows {name} version {translations.mark(docs, page, lang)}")
+
+
+@cli.command("add-language")
+@click.argument("locale")
+@click.argument("name")
+def add_language(locale: str, name: str) -> None:
+    """Add a language: its block in mkdocs.yml, its interface strings and docs/LOCALE/, all copied from
+    English and marked untranslated (e.g. `add-language ar العربية`; NAME in the language itself)."""
+    from scripts import languages
+
+    try:
+        done = languages.add_language(ROOT, locale, name)
+    except languages.LanguageError as err:
+        raise click.ClickException(str(err)) from err
+    for line in done:
+        click.echo(line)
 
 
 @cli.command("changed-pages")

@@ -44,7 +44,7 @@ import nh3
 import tinyhtml5
 from lxml import etree
 
-from scripts.sources import LANGUAGES, Problem, headings, page_url, pages, split_front_matter
+from scripts.sources import Problem, headings, languages, page_url, pages, split_front_matter
 
 # --- the allowlist of rendered pages -----------------------------------------------------------------
 
@@ -635,8 +635,9 @@ def title_line(source: str) -> int:
 def source_of(site_dir: Path, page: Path, docs: Path) -> Path | None:
     """The Markdown file a built page comes from (None for pages without one, such as 404.html)."""
     relative = page.relative_to(site_dir).as_posix()
-    lang = next((code for code in LANGUAGES[1:] if relative.startswith(code + "/")), LANGUAGES[0])
-    prefix = "" if lang == LANGUAGES[0] else lang + "/"
+    locales = languages(docs)  # the default first, at the site's root
+    lang = next((code for code in locales[1:] if relative.startswith(code + "/")), locales[0])
+    prefix = "" if lang == locales[0] else lang + "/"
     url = relative[len(prefix) :].removesuffix("index.html")
     for name in pages(docs, lang):
         if page_url(name, "") == url:

@@ -504,10 +504,17 @@ def _language_css(strings: dict) -> str:
     return f'@page {{ @bottom-center {{ content: {page} " " counter(page) " " {of} " " counter(pages); }} }}'
 
 
+def direction(config: dict, lang: str) -> str:
+    """ "rtl" or "ltr": the language's block in mkdocs.yml (theme.direction) or its locale (scripts/project.py)."""
+    return next(language.direction for language in _languages(config) if language.locale == lang)
+
+
 def _head(lang: str, title: str, subject: str, config: dict, ed: Edition) -> str:
     esc = html.escape
+    # dir only for a right-to-left language: WeasyPrint lays out the text and the pages' order from it
+    rtl = ' dir="rtl"' if direction(config, lang) == "rtl" else ""
     return f"""<!DOCTYPE html>
-<html lang="{lang}"><head><meta charset="utf-8">
+<html lang="{lang}"{rtl}><head><meta charset="utf-8">
 <title>{esc(title)}</title>
 <meta name="author" content="{esc(config.get("site_author", ""))}">
 <meta name="description" content="{esc(subject)}">
@@ -922,15 +929,16 @@ def render(
     return info
 
 
-def job(site: Path, lang: str, kind: str) -> dict:
-    """Make one PDF: kind is "book" (the whole handbook) or "worksheets" (fillable)."""
+def job(site: Path, lang: str, kind: str, root: Path | None = None) -> dict:
+    """Make one PDF: kind is "book" (the whole handbook) or "worksheets" (fillable). root: the sources
+    the site was built from (a sandbox copy), else the repository."""
     if kind not in KINDS:
         raise PdfError(f"unknown PDF kind {kind!r}; known: {', '.join(KINDS)}")
-    config = load_config()
+    config = load_config(Path(root) / "mkdocs.yml") if root else load_config()
     strings = config["extra"]["strings"][lang]
     ed = edition()
     label = f"{lang} {kind}"
-    parts = collect(site, config, lang, kind=kind)
+    parts = collect(site, config, lang, kind=kind, docs=Path(root) / "docs" if root else DOCS)
     print(f"[pdf {label}] {sum(len(p.chapters) for p in parts)} pages collected, laying out …", flush=True)
     title = strings["pdf_title"] if kind == "book" else strings["pdf_worksheets_title"]
     document = assemble(parts, lang, strings, config, ed, title=title, form=kind == "worksheets")

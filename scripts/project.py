@@ -111,7 +111,7 @@ def languages_of(config: dict, where: Path = CONFIG_FILE) -> tuple[Language, ...
         if not locale:
             raise ProjectError(f"{where}: a language of the i18n plugin has no `locale`")
         theme = entry.get("theme") or {}
-        direction = theme.get("direction") or ("rtl" if locale.split("_")[0] in RTL_LOCALES else "ltr")
+        direction = "rtl" if is_rtl(locale, theme.get("direction")) else "ltr"
         out.append(
             Language(
                 locale=locale,
@@ -143,6 +143,11 @@ class Project:
     @property
     def default(self) -> Language:
         return next(lang for lang in self.languages if lang.default)
+
+    @property
+    def translations(self) -> tuple[str, ...]:
+        """The built languages other than the default: each is a translation of the default language."""
+        return tuple(locale for locale in self.locales if locale != self.default.locale)
 
     @property
     def locales(self) -> tuple[str, ...]:
@@ -202,6 +207,36 @@ def page_url(path: str, prefix: str = "") -> str:
     else:
         stem += "/"
     return prefix + stem
+
+
+def language_name(locale: str) -> str:
+    """A language's English name for messages ("de" -> "German"), from Babel's locale data; the locale
+    itself when Babel does not know it."""
+    try:
+        from babel import Locale, UnknownLocaleError
+
+        return Locale.parse(locale.replace("-", "_")).get_language_name("en") or locale
+    except (ImportError, ValueError, UnknownLocaleError):
+        return locale
+
+
+def is_rtl(locale: str, direction: str | None = None) -> bool:
+    """Whether a language is written right to left: its block's `theme: {direction: …}`, else its locale."""
+    return (direction or ("rtl" if locale.split("_")[0].split("-")[0] in RTL_LOCALES else "ltr")) == "rtl"
+
+
+@functools.lru_cache(maxsize=64)
+def for_docs(docs: Path) -> Project:
+    """The project a docs folder belongs to: the one whose mkdocs.yml lies beside it (the repository, a
+    sandbox copy with a language more) and lists languages; else the repository's (a test fixture's tree).
+    Checks of a copy thereby check the copy's languages, not those of the repository the code runs from."""
+    root = Path(docs).resolve().parent
+    if (root / "mkdocs.yml").is_file():
+        try:
+            return load(root)
+        except ProjectError:
+            pass
+    return load()
 
 
 @functools.cache

@@ -24,8 +24,26 @@ LANGUAGES = project.load().locales
 DEFAULT_LANGUAGE = project.load().default.locale
 
 
-# Language names in the (English) messages of the checks; a language without one is named by its locale.
-LANGUAGE_NAMES = {locale: {"de": "German", "en": "English"}.get(locale, locale) for locale in LANGUAGES}
+def languages(docs: Path) -> tuple[str, ...]:
+    """The built languages of the project docs belongs to, the default first (a sandbox copy may have one
+    more than the repository the code runs from; scripts/project.py: for_docs)."""
+    return project.for_docs(docs).locales
+
+
+def default_language(docs: Path) -> str:
+    """The original language of the project docs belongs to; every other language translates it."""
+    return project.for_docs(docs).default.locale
+
+
+class _LanguageNames(dict):
+    """Language names in the (English) messages of the checks: "de" -> "German", from Babel's data."""
+
+    def __missing__(self, locale: str) -> str:
+        self[locale] = project.language_name(locale)
+        return self[locale]
+
+
+LANGUAGE_NAMES = _LanguageNames()
 
 
 HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*$")
@@ -170,10 +188,11 @@ def _under(path: Path, base: Path) -> bool:
 
 
 def page_in_docs(docs: Path, page: str) -> str:
-    """A page as `mark-translated` takes it (`lessons/effort.md`, also with docs/de/ or docs/en/ in front),
-    checked to stay inside both language folders. Raises ValueError otherwise."""
-    page = page.removeprefix("docs/de/").removeprefix("docs/en/")
-    for lang in LANGUAGES:
+    """A page as `mark-translated` takes it (`lessons/effort.md`, also with docs/<locale>/ in front),
+    checked to stay inside every language folder. Raises ValueError otherwise."""
+    for lang in languages(docs):
+        page = page.removeprefix(f"docs/{lang}/")
+    for lang in languages(docs):
         base = (docs / lang).resolve()
         target = (base / page).resolve()
         if not target.is_relative_to(base) or target == base or target.suffix != ".md":

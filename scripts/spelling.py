@@ -98,7 +98,7 @@ def _hunspell(lang: str, lines: list[str]) -> list[list[str]]:
 
 def check(docs: Path = ROOT / "docs") -> list[Problem]:
     problems: list[Problem] = []
-    for lang in LANGUAGES:
+    for lang in [lang for lang in LANGUAGES if lang in DICTIONARIES]:  # a language without a dictionary: unchecked
         files = [(Path(docs) / lang / page) for page in pages(Path(docs), lang)]
         plan, lines = [], []
         for path in files:

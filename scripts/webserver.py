@@ -122,7 +122,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
         return entry
 
     def _not_found(self) -> tuple[int, Path | None]:
-        page = self.root / "en" / "404.html" if self.path.startswith("/en/") else self.root / "404.html"
+        """A language's own 404 page under its folder (`/en/…` -> en/404.html), else the root's."""
+        first = unquote(urlsplit(self.path).path).lstrip("/").split("/", 1)
+        own = self.root / first[0] / "404.html" if len(first) == 2 and first[0] not in ("", ".", "..") else None
+        page = own if own is not None and own.is_file() else self.root / "404.html"
         return 404, page if page.is_file() else None
 
     def _respond(self, head_only: bool) -> None:

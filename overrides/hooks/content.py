@@ -5,6 +5,9 @@
 - `{{ pdf_link }}`, `{{ worksheets_pdf_link }}`, `{{ epub_link }}`: download links to this language's
   PDFs and EPUB, which the later build steps write after the HTML build (so they are not Markdown
   links the link checker would reject); those steps add each file's size to the link text.
+- A translated page whose original changed since it was translated (scripts/translations.py) says so
+  under its title and links the original; a page `handbook.py add-language` copied and nobody has
+  translated yet (`untranslated: true`) says that instead.
 - Glossary terms: the first use of each term of docs/<lang>/glossary.md in a page's running text (not
   in headings or links) links to the glossary entry, with its short explanation beside it, which
   handbook.js opens on hover, keyboard focus and tap (scripts/glossary.py: mark_terms). Later uses
@@ -21,7 +24,7 @@ from pathlib import Path
 import _paths
 from mkdocs.exceptions import PluginError
 
-from scripts import glossary, sources, translations
+from scripts import glossary, translations
 from scripts.sources import page_url
 
 TOKEN = re.compile(r"\{\{\s*([a-z_]+(?:\.[a-z_]+)?)\s*\}\}")
@@ -33,8 +36,16 @@ DOWNLOADS = {
 }
 
 
+def _default(config) -> str:
+    """The original language (the i18n plugin's default); every other language translates it."""
+    plugin = config.plugins.get("i18n")
+    if plugin is None:
+        raise PluginError("overrides/hooks/content.py needs the i18n plugin (mkdocs-static-i18n)")
+    return plugin.default_language
+
+
 def _lang(page, config) -> str:
-    return getattr(page.file, "locale", config.theme.get("language", "de"))
+    return getattr(page.file, "locale", None) or _default(config)
 
 
 def _page_href(page, target: str) -> str:
@@ -52,13 +63,14 @@ def _terms_for(lang: str, config) -> dict[str, glossary.Term]:
     return terms[lang]
 
 
-def _statuses(config) -> dict[str, translations.Status]:
-    """The translation status of every page, worked out once per build (it asks git)."""
+def _statuses(config) -> dict[tuple[str, str], translations.Status]:
+    """The translation status of every translated page, by (language, page), worked out once per build
+    (it asks git)."""
     state = _paths.per_build(config)
     if "translation_status" not in state:
         docs = Path(config.docs_dir)
         state["translation_status"] = {
-            s.page: s for s in translations.status(docs, Path(config.config_file_path).parent)
+            (s.lang, s.page): s for s in translations.status(docs, Path(config.config_file_path).parent)
         }
     return state["translation_status"]
 
@@ -68,25 +80,52 @@ def on_pre_build(config) -> None:
 
 
 def _status_table(page, config, strings) -> str:
-    """The translation status of every page, as a Markdown table with links."""
+    """The translation status of every page, as a Markdown table with links: on a translation's page its
+    own pages, on the original's page every translation's (named by locale when there are several)."""
+    lang = _lang(page, config)
     here = posixpath.dirname(page.file.src_uri.split("/", 1)[1])
     head = strings["status_columns"]
     rows = [f"| {head[0]} | {head[1]} | {head[2]} |", "| --- | --- | --- |"]
-    for name, entry in sorted(_statuses(config).items()):
+    statuses = _statuses(config)
+    several = len({locale for locale, _ in statuses}) > 1
+    for (locale, name), entry in sorted(statuses.items(), key=lambda item: (item[0][1], item[0][0])):
+        if lang != _default(config) and locale != lang:
+            continue
         link = posixpath.relpath(name, here or ".")
-        rows.append(f"| [{name}]({link}) | {strings['status_states'][entry.state]} | {entry.changed or ''} |")
+        label = f"{name} ({locale})" if several and lang == _default(config) else name
+        # A state a language's strings do not name yet (untranslated, in a language older than it) is
+        # shown by its key rather than stopping the build.
+        state = strings["status_states"].get(entry.state, entry.state)
+        rows.append(f"| [{label}]({link}) | {state} | {entry.changed or ''} |")
     return "\n".join(rows)
 
 
+UNTRANSLATED_KEYS = ("untranslated_title", "untranslated_text", "untranslated_link")
+
+
 def _outdated_notice(markdown: str, page, config, strings) -> str:
+    """Under the title of a translated page: it may be behind its original, or not translated at all."""
     name = page.file.src_uri.split("/", 1)[1]
-    entry = _statuses(config).get(name)
-    if entry is None or entry.state != "outdated":
+    entry = _statuses(config).get((_lang(page, config), name))
+    if entry is None or entry.state not in ("outdated", "untranslated"):
         return markdown
-    text = strings["outdated_text"].format(date=entry.changed) if entry.changed else strings["outdated_text_undated"]
-    german_url = page_url(name, config.extra["strings"][sources.DEFAULT_LANGUAGE]["home_url"])
-    link = f'<a href="{_page_href(page, german_url)}" hreflang="de">{html.escape(strings["outdated_link"])}</a>'
-    notice = f'!!! warning "{strings["outdated_title"]}"\n    {html.escape(text)} {link}.\n'
+    if entry.state == "untranslated":
+        missing = [key for key in UNTRANSLATED_KEYS if key not in strings]
+        if missing:
+            raise PluginError(
+                f"docs/{page.file.src_uri}: says `untranslated: true`, but mkdocs.yml extra.strings."
+                f"{_lang(page, config)} has no {', '.join(missing)}: add them (handbook.py add-language writes them)"
+            )
+        title, text, link_text = (strings[key] for key in UNTRANSLATED_KEYS)
+    else:
+        title, link_text = strings["outdated_title"], strings["outdated_link"]
+        text = strings["outdated_text_undated"]
+        if entry.changed:
+            text = strings["outdated_text"].format(date=entry.changed)
+    original = _default(config)
+    original_url = page_url(name, config.extra["strings"][original]["home_url"])
+    link = f'<a href="{_page_href(page, original_url)}" hreflang="{original}">{html.escape(link_text)}</a>'
+    notice = f'!!! warning "{title}"\n    {html.escape(text)} {link}.\n'
     lines = markdown.split("\n")
     at = next((i for i, line in enumerate(lines) if line.startswith("# ")), -1)
     lines.insert(at + 1, "\n" + notice)
@@ -124,7 +163,7 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
         raise PluginError(f"{page.file.src_uri}:{line}: unknown token {match.group(0)}")
 
     markdown = TOKEN.sub(replace, markdown)
-    if lang != sources.DEFAULT_LANGUAGE:
+    if lang != _default(config):
         markdown = _outdated_notice(markdown, page, config, strings)
     return markdown
 
@@ -170,7 +209,7 @@ def on_page_content(content: str, page, config, files) -> str:
     if not entries:
         return content
     on_glossary = page.file.src_uri.split("/", 1)[-1] == "glossary.md"
-    glossary_url = "glossary/" if lang == sources.DEFAULT_LANGUAGE else f"{lang}/glossary/"
+    glossary_url = "glossary/" if lang == _default(config) else f"{lang}/glossary/"
     href = "" if on_glossary else _page_href(page, glossary_url)
     # Only the terms this page can contain (a cheap test before the markup is walked).
     lowered = content.lower()

@@ -1,4 +1,4 @@
-"""Stop the build when the two languages do not match page for page and heading for heading.
+"""Stop the build when the languages do not match page for page and heading for heading.
 
 MkDocs alone would build a page that exists in one language folder only (static-i18n then has no
 twin to switch to). The checks live in scripts/checks.py so `handbook.py check` runs the same code.
@@ -22,6 +22,6 @@ def on_pre_build(config):
     if problems:
         listing = "\n".join(f"  {p}" for p in problems)
         raise PluginError(
-            f"the sources have {len(problems)} problem(s) the build cannot go past (the German "
-            f"and English pages must match; files must be safe to publish):\n{listing}"
+            f"the sources have {len(problems)} problem(s) the build cannot go past (every language "
+            f"must have the same pages; files must be safe to publish):\n{listing}"
         )

@@ -68,9 +68,12 @@ def _image_file(src: str, page_url: str, where: str, config) -> Path | None:
     else:
         folder = page_url if page_url.endswith("/") or not page_url else posixpath.dirname(page_url)
         target = posixpath.normpath(posixpath.join(folder, parts.path))
-    # Shared files live in docs/assets/, a language's own in docs/de/ (site root) or docs/en/ (en/).
+    # Shared files live in docs/assets/, a language's own in docs/<locale>/ (the default language's at the
+    # site root, another's under <locale>/).
     docs = Path(config.docs_dir)
-    for path in (docs / target, docs / "de" / target):
+    i18n = config.plugins.get("i18n")
+    default = i18n.default_language if i18n is not None else config.theme["language"]
+    for path in (docs / target, docs / default / target):
         if path.is_file():
             return path
     raise PluginError(f"{where}: image {src} not found in {docs} (looked for {target})")

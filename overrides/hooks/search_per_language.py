@@ -8,6 +8,9 @@ mkdocs-static-i18n 1.3 builds the languages one after the other into one site an
 This hook splits the index into site/search/ (German, lunr `de` stemmer) and site/en/search/ (English),
 points the English pages' search at theirs (Material loads `<base>/search/search_index.json`), and writes
 each language's 404 page into its own folder, the default language's at the root.
+
+A language written right to left also gets `dir="rtl"` on <html> (Material sets it on <body> only), so
+the whole document, its <head> and the browser's own interface follow the direction.
 """
 
 from __future__ import annotations
@@ -19,7 +22,10 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
+from scripts import project
+
 CONFIG_SCRIPT = re.compile(r'(<script id="__config" type="application/json">)(.*?)(</script>)', re.S)
+HTML_TAG = re.compile(r"<html\b([^>]*)>")
 _not_found: dict[str, str] = {}
 
 
@@ -49,9 +55,26 @@ def _rebase(html: str, lang: str, where: str) -> str:
     return html[: match.start(2)] + json.dumps(data, ensure_ascii=False) + html[match.end(2) :]
 
 
+def _direction(html: str, lang: str, config, where: str) -> str:
+    """`dir="rtl"` on <html> for a language written right to left (its block's theme.direction, which
+    static-i18n sets for its build, or its locale); left-to-right pages stay as Material writes them."""
+    if not project.is_rtl(lang, config.theme.get("direction")):
+        return html
+    match = HTML_TAG.search(html)
+    if match is None:
+        raise PluginError(f"{where}: no <html> tag found; update overrides/hooks/search_per_language.py")
+    if re.search(r"\sdir=", match.group(1)):
+        return html
+    attributes = re.sub(r'(\blang="[^"]*")', r'\1 dir="rtl"', match.group(1), count=1)
+    if attributes == match.group(1):
+        attributes = ' dir="rtl"' + attributes
+    return html[: match.start()] + f"<html{attributes}>" + html[match.end() :]
+
+
 def on_post_page(output: str, page, config) -> str:
     default, _ = _languages(config)
     lang = getattr(page.file, "locale", default)
+    output = _direction(output, lang, config, page.file.src_uri)
     return output if lang == default else _rebase(output, lang, page.file.src_uri)
 
 
@@ -60,6 +83,7 @@ def on_post_template(output: str, template_name: str, config) -> str:
         return output
     default, _ = _languages(config)
     lang = _i18n(config).current_language
+    output = _direction(output, lang, config, f"404.html ({lang})")
     if lang == default:
         _not_found[lang] = output
         return output

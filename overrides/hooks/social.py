@@ -54,12 +54,20 @@ def _state(config) -> dict:
 
 
 def _locale(lang: str) -> str:
-    if lang not in LOCALES:
+    """The Open Graph locale of a language: LOCALES where the handbook chose the territory, else the most
+    likely one from Babel's data (ar -> ar_EG, fr -> fr_FR)."""
+    if lang in LOCALES:
+        return LOCALES[lang]
+    from babel.core import get_global
+
+    likely = get_global("likely_subtags").get(lang.replace("-", "_"))
+    parts = likely.split("_") if likely else []
+    if len(parts) < 2 or not parts[-1].isalpha() or not parts[-1].isupper():
         raise PluginError(
             f"overrides/hooks/social.py: no Open Graph locale for language '{lang}'; "
             "add it to LOCALES (e.g. 'fr': 'fr_FR')"
         )
-    return LOCALES[lang]
+    return f"{parts[0]}_{parts[-1]}"
 
 
 def _site_url(config) -> str:
