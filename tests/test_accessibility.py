@@ -6,7 +6,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import LANGS, ROOT, page_paths, url_path
+from helpers import LANGS, ROOT, page_paths, url_path
 
 pytestmark = pytest.mark.browser
 PAGES = page_paths()

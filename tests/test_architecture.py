@@ -105,3 +105,16 @@ def test_the_end_of_life_is_announced_with_its_plan():
     assert "(3 days ago)" in project.end_of_life_notice("2027-05-08")
     assert "decisions/0004-leaving-material.md" in project.end_of_life_notice("2026-12-01")
     assert (ROOT / "decisions" / "0004-leaving-material.md").is_file()
+
+
+def test_tests_do_not_import_conftest():
+    """Test modules import shared code from tests/helpers.py, never from conftest.py (fixtures only).
+    (Some still import helpers from another test module, e.g. test_worksheet_pdf from test_pdf: next.)"""
+    offenders = []
+    for path in sorted((ROOT / "tests").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            module = node.module if isinstance(node, ast.ImportFrom) else None
+            names = [alias.name for alias in node.names] if isinstance(node, ast.Import) else [module or ""]
+            if any(n == "conftest" for n in names):
+                offenders.append(f"{path.name}:{node.lineno}")
+    assert offenders == [], offenders

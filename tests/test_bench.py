@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import LANGS, PREFIX, ROOT, html_path, page_paths
+from helpers import LANGS, PREFIX, ROOT, html_path, page_paths
 
 from scripts import bench, builder, checks, webserver
 

@@ -7,7 +7,7 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import LANGS, PREFIX, page_paths, url_path
+from helpers import LANGS, PREFIX, page_paths, url_path
 
 pytestmark = pytest.mark.browser
 PAGES = page_paths()

@@ -20,7 +20,7 @@ from pathlib import Path
 import pypdf
 import pytest
 from click.testing import CliRunner
-from conftest import ROOT, build_sandbox, make_sandbox
+from helpers import ROOT, build_sandbox, make_sandbox
 
 from scripts import builder, checks, handbook, pdf, spelling, translations
 

@@ -7,7 +7,7 @@ import importlib.util
 import re
 from pathlib import Path
 
-from conftest import html_path
+from helpers import html_path
 
 HOOK = Path(__file__).resolve().parent.parent / "overrides" / "hooks" / "compact.py"
 spec = importlib.util.spec_from_file_location("compact_hook", HOOK)

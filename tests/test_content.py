@@ -12,7 +12,7 @@ import subprocess
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import DOCS, LANGS, html_path, page_paths
+from helpers import DOCS, LANGS, html_path, page_paths
 
 from scripts import checks
 

@@ -15,7 +15,7 @@ from types import ModuleType
 import material
 import pytest
 from bs4 import BeautifulSoup
-from conftest import LANGS, ROOT, page_paths, url_path
+from helpers import LANGS, ROOT, page_paths, url_path
 
 PAGES = page_paths()
 NOT_FOUND = {"de": "/nowhere/", "en": "/en/nowhere/"}  # the server answers these with the 404 pages

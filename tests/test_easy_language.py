@@ -14,7 +14,7 @@ from urllib.parse import urljoin
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import DOCS, TEST_SITE_URL
+from helpers import DOCS, TEST_SITE_URL
 
 from scripts import checks, easy_language
 from scripts.pdf import load_config

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import LANGS, html_path
+from helpers import LANGS, html_path
 from lxml import etree
 from PIL import Image
 

@@ -15,7 +15,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, build_sandbox, make_sandbox
+from helpers import ROOT, build_sandbox, make_sandbox
 
 from scripts import checks, frontmatter, guard, pdf
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import markdown
 import pytest
-from conftest import DOCS, ROOT, build_sandbox, make_sandbox
+from helpers import DOCS, ROOT, build_sandbox, make_sandbox
 from test_checks import case_problems
 
 from scripts import checks, html_policy

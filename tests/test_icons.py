@@ -6,7 +6,7 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
-from conftest import LANGS, html_path, page_paths, url_path
+from helpers import LANGS, html_path, page_paths, url_path
 
 SVG = "{http://www.w3.org/2000/svg}"
 USE = re.compile(r'<use href="((?:\.\./)*)assets/images/icons\.svg#(i[0-9a-f]{10})"/>')

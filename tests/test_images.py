@@ -46,7 +46,7 @@ def test_unknown_type_is_an_error(tmp_path):
 
 
 def test_the_sites_images_all_have_a_size():
-    from conftest import DOCS
+    from helpers import DOCS
 
     found = [
         p

@@ -16,7 +16,7 @@ import pypdf
 import pytest
 from bs4 import BeautifulSoup
 from click.testing import CliRunner
-from conftest import PROJECT, ROOT, build_sandbox, make_sandbox
+from helpers import PROJECT, ROOT, build_sandbox, make_sandbox
 
 from scripts import checks, epub, handbook, languages, pdf, project, translations, webserver
 

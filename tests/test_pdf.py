@@ -20,7 +20,7 @@ from xml.etree import ElementTree
 import pypdf
 import pytest
 from bs4 import BeautifulSoup
-from conftest import LANGS, PREFIX, ROOT, html_path, make_sandbox, page_paths
+from helpers import LANGS, PREFIX, ROOT, html_path, make_sandbox, page_paths
 from PIL import Image
 
 from scripts import builder

@@ -12,7 +12,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import LANGS, PREFIX, ROOT, TEST_SITE_URL, page_paths
+from helpers import LANGS, PREFIX, ROOT, TEST_SITE_URL, page_paths
 
 from scripts import checks
 

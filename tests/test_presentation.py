@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import DOCS, LANGS, PREFIX, html_path, page_paths, url_path
+from helpers import DOCS, LANGS, PREFIX, html_path, page_paths, url_path
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -504,7 +504,7 @@ def test_wide_table_scrolls_with_a_visible_hint_on_a_phone(server, browser, lang
 )
 def test_a_diagram_that_could_run_or_fetch_anything_stops_the_build(tmp_path, payload):
     """Diagrams are drawn into the page, so their markup must be shapes and text only."""
-    from conftest import build_sandbox, make_sandbox
+    from helpers import build_sandbox, make_sandbox
 
     box = make_sandbox(tmp_path)
     svg = box / "docs" / "assets" / "images" / "diagrams" / "weekly-rhythm-de.svg"

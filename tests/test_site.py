@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import DOCS, LANGS, PREFIX, build_sandbox, html_path, make_sandbox, page_paths
+from helpers import DOCS, LANGS, PREFIX, build_sandbox, html_path, make_sandbox, page_paths
 
 from scripts import changes
 
@@ -425,7 +425,7 @@ def test_make_serve_previews_both_languages(tmp_path):
     import time
     import urllib.request
 
-    from conftest import ROOT
+    from helpers import ROOT
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

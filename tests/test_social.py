@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from conftest import (
+from helpers import (
     DOCS,
     LANGS,
     PREFIX,

@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import build_sandbox, make_sandbox
+from helpers import build_sandbox, make_sandbox
 
 from scripts import translations
 
@@ -86,7 +86,7 @@ def test_untracked_translation_is_reported(tmp_path):
 
 
 def test_every_english_page_of_the_handbook_is_tracked():
-    from conftest import DOCS, ROOT
+    from helpers import DOCS, ROOT
 
     states = {e.page: e.state for e in translations.status(DOCS, ROOT)}
     assert "untracked" not in states.values(), [p for p, s in states.items() if s == "untracked"]

@@ -14,7 +14,7 @@ from pathlib import Path
 import pypdf
 import pytest
 from bs4 import BeautifulSoup
-from conftest import LANGS, PREFIX, html_path
+from helpers import LANGS, PREFIX, html_path
 from PIL import Image
 from test_pdf import (
     CONFIG,
