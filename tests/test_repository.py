@@ -262,15 +262,19 @@ def test_link_report_keeps_one_issue_up_to_date(fake_gh):
     ], "nothing open: nothing else to do"
 
 
+# What a release attaches: each language's handbook PDF, worksheets PDF and EPUB (mkdocs.yml strings).
+RELEASE_FILES = (
+    "pdf/handbuch.pdf",
+    "pdf/arbeitsblaetter.pdf",
+    "pdf/handbuch.epub",
+    "en/pdf/handbook.pdf",
+    "en/pdf/worksheets.pdf",
+    "en/pdf/handbook.epub",
+)
+
+
 def test_a_tag_release_is_created_once_and_gets_the_pdfs_and_epubs(fake_gh, tmp_path):
-    names = [
-        "pdf/handbuch.pdf",
-        "pdf/arbeitsblaetter.pdf",
-        "pdf/handbuch.epub",
-        "en/pdf/handbook.pdf",
-        "en/pdf/worksheets.pdf",
-        "en/pdf/handbook.epub",
-    ]
+    names = RELEASE_FILES
     for name in names:
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_bytes(b"%PDF-1.7 test")
@@ -292,14 +296,7 @@ def test_missing_or_failing_tools_say_what_to_do(fake_gh, tmp_path, monkeypatch)
     site = tmp_path / "site"
     done = handbook("release", "--tag", "v1.0.0", "--site-dir", str(site))
     assert done.returncode == 1 and "not built:" in done.stderr and "run `make build`" in done.stderr
-    for name in (
-        "pdf/handbuch.pdf",
-        "pdf/arbeitsblaetter.pdf",
-        "pdf/handbuch.epub",
-        "en/pdf/handbook.pdf",
-        "en/pdf/worksheets.pdf",
-        "en/pdf/handbook.epub",
-    ):
+    for name in RELEASE_FILES:
         (site / name).parent.mkdir(parents=True, exist_ok=True)
         (site / name).write_bytes(b"x")
     monkeypatch.setenv("FAKE_GH_FAIL", "release upload")
