@@ -150,6 +150,7 @@ def check(paths: tuple[Path, ...]) -> None:
     click.echo(project.end_of_life_notice(datetime.date.today().isoformat()), err=True)
     if not paths:
         problems += _ruff()
+        problems += _mypy()
     if problems:
         raise click.ClickException(f"{len(problems)} problem(s) found")
     click.echo("check: no problems")
@@ -166,6 +167,25 @@ def _ruff() -> list[str]:
         if run.returncode != 0:
             click.echo(run.stdout + run.stderr, err=True)
             failed.append(f"ruff {' '.join(args)} found problems: run `.venv/bin/{fix}` and look at the rest")
+    return failed
+
+
+def _mypy() -> list[str]:
+    """mypy over the build hooks (pyproject.toml [tool.mypy]), so a hook that uses MkDocs' objects wrongly
+    fails here and not in the middle of a build; each type error as a line naming file:line."""
+    import subprocess
+
+    run = subprocess.run([sys.executable, "-m", "mypy"], cwd=ROOT, capture_output=True, text=True)
+    if run.returncode == 0:
+        return []
+    # mypy's own lines are `file:line: error: …`, with MkDocs' types (mkdocs/plugins.py, BasePlugin.on_*)
+    failed = [f"{line} (mypy)" for line in run.stdout.splitlines() if ": error:" in line]
+    if "No module named mypy" in run.stderr:
+        failed = ["mypy is not installed in .venv: run `make setup` (it installs requirements.txt)"]
+    elif not failed:  # a bad [tool.mypy] or a crash: mypy's own words
+        failed = [f"mypy could not check the hooks: {(run.stdout + run.stderr).strip()}"]
+    for line in failed:
+        click.echo(line, err=True)
     return failed
 
 

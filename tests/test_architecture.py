@@ -118,3 +118,83 @@ def test_tests_do_not_import_conftest():
             if any(n == "conftest" for n in names):
                 offenders.append(f"{path.name}:{node.lineno}")
     assert offenders == [], offenders
+
+
+# The build hooks are typed with MkDocs' own types and checked by mypy (pyproject.toml [tool.mypy]),
+# which `handbook.py check` and pre-commit (so CI) run.
+HOOKS = ROOT / "overrides" / "hooks"
+WRONG_HOOK = """from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import Files
+    from mkdocs.structure.pages import Page
+
+
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> int:
+    return page.nonexistent
+
+
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    return len(output)
+
+
+def on_page_content(html, page, config, files):
+    return html
+"""
+
+
+def unannotated_hooks(path: Path) -> list[str]:
+    """`file:line: name` of every module-level `def on_*` (a MkDocs event) missing a parameter's or the
+    return's annotation: mypy checks a hook only as far as it is annotated."""
+    found = []
+    for node in ast.parse(path.read_text(encoding="utf-8"), filename=str(path)).body:
+        if isinstance(node, ast.FunctionDef) and node.name.startswith("on_"):
+            arguments = node.args.posonlyargs + node.args.args + node.args.kwonlyargs
+            arguments += [a for a in (node.args.vararg, node.args.kwarg) if a is not None]
+            if node.returns is None or any(a.annotation is None for a in arguments):
+                found.append(f"{path.name}:{node.lineno}: {node.name}")
+    return found
+
+
+def test_every_build_hook_is_annotated():
+    hooks = sorted(HOOKS.glob("*.py"))
+    events = [
+        node.name
+        for path in hooks
+        for node in ast.parse(path.read_text(encoding="utf-8")).body
+        if isinstance(node, ast.FunctionDef) and node.name.startswith("on_")
+    ]
+    assert len(events) >= 20, events  # the rule looks at the real hooks
+    assert [line for path in hooks for line in unannotated_hooks(path)] == []
+
+
+def test_the_annotation_rule_sees_a_missing_annotation(tmp_path):
+    sample = tmp_path / "sample.py"
+    sample.write_text(
+        "def on_config(config: object) -> object:\n    return config\n\n\n"
+        "def on_post_page(output: str, page, config: object) -> str:\n    return output\n\n\n"
+        "def on_startup(*, command: str, dirty: bool):\n    pass\n"
+    )
+    assert unannotated_hooks(sample) == ["sample.py:5: on_post_page", "sample.py:9: on_startup"]
+
+
+def test_mypy_in_the_check_names_a_wrong_hook(tmp_path, monkeypatch):
+    """`handbook.py check` runs mypy with the project's configuration over a copy of the hooks with one
+    wrong hook added: each mistake is reported with its file and line, an untyped hook included."""
+    import shutil
+
+    from scripts import handbook
+
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    shutil.copytree(HOOKS, tmp_path / "overrides" / "hooks", ignore=shutil.ignore_patterns("__pycache__"))
+    (tmp_path / "scripts").symlink_to(ROOT / "scripts")  # the hooks import the project's modules
+    (tmp_path / "overrides" / "hooks" / "wrong.py").write_text(WRONG_HOOK, encoding="utf-8")
+    monkeypatch.setattr(handbook, "ROOT", tmp_path)
+    failed = handbook._mypy()
+    assert all(line.startswith("overrides/hooks/wrong.py:") for line in failed), failed
+    assert any(line.startswith("overrides/hooks/wrong.py:12: error: ") and '"Page"' in line for line in failed)
+    assert any(line.startswith("overrides/hooks/wrong.py:16: error: ") and "return-value" in line for line in failed)
+    assert any(line.startswith("overrides/hooks/wrong.py:19: error: ") and "no-untyped-def" in line for line in failed)

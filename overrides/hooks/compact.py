@@ -14,6 +14,11 @@ inline scripts as they are finally written.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.pages import Page
 
 KEEP = re.compile(r"<(pre|textarea|script|style)\b.*?</\1\s*>", re.DOTALL | re.IGNORECASE)
 BREAK = re.compile(r"[ \t]*\n\s*")
@@ -28,5 +33,5 @@ def compact(html: str) -> str:
     return "".join(out)
 
 
-def on_post_page(output: str, page, config) -> str:
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     return compact(output)

@@ -20,12 +20,19 @@ import html
 import posixpath
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
 
 import _paths
 from mkdocs.exceptions import PluginError
 
 from scripts import glossary, translations
 from scripts.sources import page_url
+
+if TYPE_CHECKING:
+    from _paths import I18nPlugin
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import Files
+    from mkdocs.structure.pages import Page
 
 TOKEN = re.compile(r"\{\{\s*([a-z_]+(?:\.[a-z_]+)?)\s*\}\}")
 # token: (extra.strings key of the file's site path, key of the link text)
@@ -36,26 +43,26 @@ DOWNLOADS = {
 }
 
 
-def _default(config) -> str:
+def _default(config: MkDocsConfig) -> str:
     """The original language (the i18n plugin's default); every other language translates it."""
-    plugin = config.plugins.get("i18n")
+    plugin = cast("I18nPlugin | None", config.plugins.get("i18n"))
     if plugin is None:
         raise PluginError("overrides/hooks/content.py needs the i18n plugin (mkdocs-static-i18n)")
     return plugin.default_language
 
 
-def _lang(page, config) -> str:
+def _lang(page: Page, config: MkDocsConfig) -> str:
     return getattr(page.file, "locale", None) or _default(config)
 
 
-def _page_href(page, target: str) -> str:
+def _page_href(page: Page, target: str) -> str:
     """A link from this page to a site-relative path (pages live at directory URLs)."""
     here = page.url if page.url.endswith("/") or not page.url else posixpath.dirname(page.url) + "/"
     rel = posixpath.relpath(target or ".", here or ".")
     return rel + "/" if target.endswith("/") and not rel.endswith("/") else rel
 
 
-def _terms_for(lang: str, config) -> dict[str, glossary.Term]:
+def _terms_for(lang: str, config: MkDocsConfig) -> dict[str, glossary.Term]:
     terms = _paths.per_build(config).setdefault("glossary_terms", {})
     if lang not in terms:
         entries = glossary.terms(Path(config.docs_dir) / lang / "glossary.md")
@@ -63,7 +70,7 @@ def _terms_for(lang: str, config) -> dict[str, glossary.Term]:
     return terms[lang]
 
 
-def _statuses(config) -> dict[tuple[str, str], translations.Status]:
+def _statuses(config: MkDocsConfig) -> dict[tuple[str, str], translations.Status]:
     """The translation status of every translated page, by (language, page), worked out once per build
     (it asks git)."""
     state = _paths.per_build(config)
@@ -75,11 +82,11 @@ def _statuses(config) -> dict[tuple[str, str], translations.Status]:
     return state["translation_status"]
 
 
-def on_pre_build(config) -> None:
+def on_pre_build(config: MkDocsConfig) -> None:
     _statuses(config)
 
 
-def _status_table(page, config, strings) -> str:
+def _status_table(page: Page, config: MkDocsConfig, strings: dict[str, Any]) -> str:
     """The translation status of every page, as a Markdown table with links: on a translation's page its
     own pages, on the original's page every translation's (named by locale when there are several)."""
     lang = _lang(page, config)
@@ -103,7 +110,7 @@ def _status_table(page, config, strings) -> str:
 UNTRANSLATED_KEYS = ("untranslated_title", "untranslated_text", "untranslated_link")
 
 
-def _outdated_notice(markdown: str, page, config, strings) -> str:
+def _outdated_notice(markdown: str, page: Page, config: MkDocsConfig, strings: dict[str, Any]) -> str:
     """Under the title of a translated page: it may be behind its original, or not translated at all."""
     name = page.file.src_uri.split("/", 1)[1]
     entry = _statuses(config).get((_lang(page, config), name))
@@ -132,7 +139,7 @@ def _outdated_notice(markdown: str, page, config, strings) -> str:
     return "\n".join(lines)
 
 
-def on_page_markdown(markdown: str, page, config, files) -> str:
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     lang = _lang(page, config)
     strings = config.extra["strings"][lang]
     operator = config.extra["operator"]
@@ -201,7 +208,7 @@ def _label_checkboxes(content: str, where: str) -> str:
     return "".join(out)
 
 
-def on_page_content(content: str, page, config, files) -> str:
+def on_page_content(content: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     """Name checklist boxes; mark the first use of each glossary term (not inside links or headings)."""
     content = _label_checkboxes(content, page.file.src_uri)
     lang = _lang(page, config)

@@ -41,10 +41,15 @@ import os
 import re
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import TYPE_CHECKING, Literal
 
 import _paths
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.pages import Page
 
 POLICY = (
     ("default-src", "'self'"),
@@ -93,7 +98,7 @@ ID = re.compile(r'\sid="([^"]*)"')
 _serving = False
 
 
-def on_startup(command: str, dirty: bool) -> None:
+def on_startup(command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
     """Remember whether this is the live preview (`serve`), whose livereload script has no fixed hash."""
     global _serving
     _serving = command == "serve"
@@ -162,7 +167,7 @@ def theme_script_patterns(template_dirs: list[str]) -> list[re.Pattern]:
     return [re.compile(p, re.DOTALL) for p in sorted(patterns)]
 
 
-def _theme_scripts(config) -> list[re.Pattern]:
+def _theme_scripts(config: MkDocsConfig) -> list[re.Pattern]:
     state = _paths.per_build(config)
     if "csp_theme_scripts" not in state:
         state["csp_theme_scripts"] = theme_script_patterns(list(config.theme.dirs))
@@ -218,17 +223,17 @@ def valid_markup(output: str) -> str:
     return LABEL_FOR.sub(label, output)
 
 
-def _finish(output: str, where: str, config) -> str:
+def _finish(output: str, where: str, config: MkDocsConfig) -> str:
     return add_policy(valid_markup(output), where, _theme_scripts(config), _serving)
 
 
 @event_priority(-100)  # after every other hook (and static-i18n, -100, registered before this hook)
-def on_post_page(output: str, page, config) -> str:
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     return _finish(output, page.file.src_uri, config)
 
 
 @event_priority(10)  # after markup.py and preload.py (50), before search_per_language.py (0) writes en/404.html
-def on_post_template(output: str, template_name: str, config) -> str:
+def on_post_template(output: str, template_name: str, config: MkDocsConfig) -> str:
     if template_name.endswith(".html"):  # the 404 page; not sitemap.xml
         return _finish(output, template_name, config)
     return output

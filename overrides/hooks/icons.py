@@ -21,15 +21,20 @@ from __future__ import annotations
 import hashlib
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import _paths
 from mkdocs.plugins import event_priority
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.pages import Page
 
 SPRITE = "assets/images/icons.svg"
 ICON = re.compile(r'<svg xmlns="http://www\.w3\.org/2000/svg" viewBox="([0-9. ]+)">(.*?)</svg>', re.DOTALL)
 
 
-def _symbols(config) -> dict[str, tuple[str, str]]:
+def _symbols(config: MkDocsConfig) -> dict[str, tuple[str, str]]:
     """id -> (viewBox, inner markup), for every icon of this build."""
     return _paths.per_build(config).setdefault("icons", {})
 
@@ -58,12 +63,12 @@ def sprite(symbols: dict[str, tuple[str, str]]) -> str:
 
 
 @event_priority(-100)  # after html_policy.py has checked the page as the theme wrote it; before csp.py
-def on_post_page(output: str, page, config) -> str:
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     return refer(output, "../" * page.url.count("/"), _symbols(config))  # pages live at directory URLs
 
 
 @event_priority(-200)  # after static-i18n (-100) has built the other languages
-def on_post_build(config) -> None:
+def on_post_build(config: MkDocsConfig) -> None:
     i18n = config.plugins.get("i18n")
     if i18n is not None and getattr(i18n, "building", False):
         return  # an inner, per-language build: the sprite is written once, with every language's icons

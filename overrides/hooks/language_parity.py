@@ -4,15 +4,21 @@ MkDocs alone would build a page that exists in one language folder only (static-
 twin to switch to). The checks live in scripts/checks.py so `handbook.py check` runs the same code.
 """
 
+from __future__ import annotations
+
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import _paths
 from mkdocs.exceptions import PluginError
 
 from scripts import checks
 
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
 
-def on_pre_build(config):
+
+def on_pre_build(config: MkDocsConfig) -> None:
     # static-i18n builds each language in turn with the same configuration: check the sources once.
     state = _paths.per_build(config)
     if state.get("structure_checked"):

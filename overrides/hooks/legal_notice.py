@@ -11,17 +11,26 @@ from __future__ import annotations
 import html
 import re
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from babel.dates import format_date
 from mkdocs.exceptions import PluginError
 
 from scripts.sources import LEGAL_AS_OF, LEGAL_AS_OF_FORMAT
 
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import Files
+    from mkdocs.structure.pages import Page
+
 H1 = re.compile(r"^# .*$", re.MULTILINE)
 
 
-def notice(value: str, lang: str, strings: dict) -> str:
-    year, month = LEGAL_AS_OF_FORMAT.match(value).groups()
+def notice(value: str, lang: str, strings: dict[str, Any]) -> str:
+    match = LEGAL_AS_OF_FORMAT.match(value)
+    if match is None:  # on_page_markdown refuses such a value first, naming the page
+        raise PluginError(f'{LEGAL_AS_OF}: {value!r} is not a month; write it as {LEGAL_AS_OF}: "2026-11"')
+    year, month = match.groups()
     when = format_date(date(int(year), int(month), 1), format="LLLL y", locale=lang)
     return (
         f'<p class="hb-legal-note"><strong>{html.escape(strings["legal_as_of"].format(month=when))}'
@@ -29,7 +38,7 @@ def notice(value: str, lang: str, strings: dict) -> str:
     )
 
 
-def on_page_markdown(markdown: str, page, config, files) -> str:
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     value = page.meta.get(LEGAL_AS_OF)
     if value is None:
         return markdown

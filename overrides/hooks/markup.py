@@ -33,12 +33,18 @@ import html
 import posixpath
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 from urllib.parse import urlsplit
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
 from scripts import html_policy, images
+
+if TYPE_CHECKING:
+    from _paths import I18nPlugin
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.pages import Page
 
 ALTERNATE = re.compile(r'[ \t]*<link rel="alternate" href="[^"]*" hreflang="[^"]*">\n?')
 DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
@@ -55,7 +61,7 @@ SVG_IDS = re.compile(r'(<(?:title|desc)\b[^>]*?)\s+id="[^"]*"')
 COMMENT = re.compile(r"<!--.*?-->", re.S)
 
 
-def _image_file(src: str, page_url: str, where: str, config) -> Path | None:
+def _image_file(src: str, page_url: str, where: str, config: MkDocsConfig) -> Path | None:
     """The source file behind an image address on the page at page_url (None: not one of ours)."""
     parts = urlsplit(src)
     if parts.scheme or parts.netloc:
@@ -71,7 +77,7 @@ def _image_file(src: str, page_url: str, where: str, config) -> Path | None:
     # Shared files live in docs/assets/, a language's own in docs/<locale>/ (the default language's at the
     # site root, another's under <locale>/).
     docs = Path(config.docs_dir)
-    i18n = config.plugins.get("i18n")
+    i18n = cast("I18nPlugin | None", config.plugins.get("i18n"))
     default = i18n.default_language if i18n is not None else config.theme["language"]
     for path in (docs / target, docs / default / target):
         if path.is_file():
@@ -112,7 +118,7 @@ def _inline_svg(path: Path, alt: str, width: int, height: int, where: str) -> st
     )
 
 
-def _size_images(body: str, page_url: str, where: str, config) -> str:
+def _size_images(body: str, page_url: str, where: str, config: MkDocsConfig) -> str:
     def sized(match: re.Match) -> str:
         attributes = match.group(1)
         src = SRC.search(attributes)
@@ -135,7 +141,7 @@ def _size_images(body: str, page_url: str, where: str, config) -> str:
     return IMG.sub(sized, body)
 
 
-def _fix(output: str, where: str, config, page_url: str = "") -> str:
+def _fix(output: str, where: str, config: MkDocsConfig, page_url: str = "") -> str:
     head_end = output.find("</head>")
     if head_end < 0:
         raise PluginError(f"{where}: no </head> in the rendered page")
@@ -166,12 +172,12 @@ def _fix(output: str, where: str, config, page_url: str = "") -> str:
     return head + _size_images(body, page_url, where, config)
 
 
-def on_post_page(output: str, page, config) -> str:
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     return _fix(output, page.file.src_uri, config, page.url)
 
 
 @event_priority(50)  # before search_per_language.py files each language's 404 page away
-def on_post_template(output: str, template_name: str, config) -> str:
+def on_post_template(output: str, template_name: str, config: MkDocsConfig) -> str:
     if template_name.endswith(".html"):  # the 404 page; not sitemap.xml
         return _fix(output, template_name, config)
     return output

@@ -15,16 +15,22 @@ import logging
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import _paths
 from babel.dates import format_date
 
 from scripts.changes import last_changes
 
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import Files
+    from mkdocs.structure.pages import Page
+
 log = logging.getLogger("mkdocs.hooks.page_dates")
 
 
-def _dates(config) -> dict[Path, int]:
+def _dates(config: MkDocsConfig) -> dict[Path, int]:
     state = _paths.per_build(config)  # once per build, shared by both languages
     if "page_dates" not in state:
         state["page_dates"] = last_changes(Path(config.docs_dir))
@@ -33,14 +39,15 @@ def _dates(config) -> dict[Path, int]:
     return state["page_dates"]
 
 
-def on_pre_build(config) -> None:
+def on_pre_build(config: MkDocsConfig) -> None:
     _dates(config)
 
 
-def on_page_markdown(markdown: str, page, config, files) -> str:
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     if "revision_date" in page.meta:  # set by hand in the front matter: keep it
         return markdown
-    stamp = _dates(config).get(Path(page.file.abs_src_path).resolve(), int(time.time()))
+    source = page.file.abs_src_path  # None for a page a plugin generates: no history, so the build date
+    stamp = _dates(config).get(Path(source).resolve(), int(time.time())) if source else int(time.time())
     when = datetime.fromtimestamp(stamp, UTC)
     lang = getattr(page.file, "locale", None) or config.theme["language"]
     text = html.escape(format_date(when, format="long", locale=lang))

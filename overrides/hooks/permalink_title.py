@@ -9,13 +9,19 @@ from __future__ import annotations
 
 import html
 import re
+from typing import TYPE_CHECKING
 
 from mkdocs.exceptions import PluginError
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import Files
+    from mkdocs.structure.pages import Page
 
 HEADERLINK = re.compile(r'(<a class="headerlink" href="[^"]*" title=")([^"]*)(")')
 
 
-def on_page_content(content: str, page, config, files) -> str:
+def on_page_content(content: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     lang = getattr(page.file, "locale", None) or config.theme["language"]
     strings = config.extra["strings"].get(lang, {})
     title = strings.get("permalink_title")

@@ -21,10 +21,15 @@ from __future__ import annotations
 import posixpath
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import _paths
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.pages import Page
 
 STYLESHEET = "assets/stylesheets/fonts.css"
 PRELOAD = ("atkinson-hyperlegible-latin-400-normal.woff2",)
@@ -32,7 +37,7 @@ LINK = re.compile(r'<link rel="stylesheet" href="([^"]*)' + re.escape(STYLESHEET
 URL = re.compile(r'url\("([^"]+\.woff2)"\)')
 
 
-def _font_urls(config) -> list[str]:
+def _font_urls(config: MkDocsConfig) -> list[str]:
     """PRELOAD's addresses as fonts.css writes them (relative to the stylesheet), once per build."""
     state = _paths.per_build(config)
     if "preload_fonts" not in state:
@@ -46,7 +51,7 @@ def _font_urls(config) -> list[str]:
     return state["preload_fonts"]
 
 
-def _preload(output: str, where: str, config) -> str:
+def _preload(output: str, where: str, config: MkDocsConfig) -> str:
     link = LINK.search(output)
     if link is None:
         raise PluginError(
@@ -62,12 +67,12 @@ def _preload(output: str, where: str, config) -> str:
     return output[: link.end()] + tags + output[link.end() :]
 
 
-def on_post_page(output: str, page, config) -> str:
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     return _preload(output, page.file.src_uri, config)
 
 
 @event_priority(50)  # before search_per_language.py files each language's 404 page away
-def on_post_template(output: str, template_name: str, config) -> str:
+def on_post_template(output: str, template_name: str, config: MkDocsConfig) -> str:
     if template_name.endswith(".html"):  # the 404 page; not sitemap.xml
         return _preload(output, template_name, config)
     return output

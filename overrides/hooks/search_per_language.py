@@ -18,25 +18,31 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
 from scripts import project
 
+if TYPE_CHECKING:
+    from _paths import I18nPlugin
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.pages import Page
+
 CONFIG_SCRIPT = re.compile(r'(<script id="__config" type="application/json">)(.*?)(</script>)', re.S)
 HTML_TAG = re.compile(r"<html\b([^>]*)>")
 _not_found: dict[str, str] = {}
 
 
-def _i18n(config):
-    plugin = config.plugins.get("i18n")
+def _i18n(config: MkDocsConfig) -> I18nPlugin:
+    plugin = cast("I18nPlugin | None", config.plugins.get("i18n"))
     if plugin is None:
         raise PluginError("search_per_language.py needs the i18n plugin (mkdocs-static-i18n)")
     return plugin
 
 
-def _languages(config) -> tuple[str, list[str]]:
+def _languages(config: MkDocsConfig) -> tuple[str, list[str]]:
     i18n = _i18n(config)
     return i18n.default_language, [lang.locale for lang in i18n.config.languages if lang.build]
 
@@ -55,7 +61,7 @@ def _rebase(html: str, lang: str, where: str) -> str:
     return html[: match.start(2)] + json.dumps(data, ensure_ascii=False) + html[match.end(2) :]
 
 
-def _direction(html: str, lang: str, config, where: str) -> str:
+def _direction(html: str, lang: str, config: MkDocsConfig, where: str) -> str:
     """`dir="rtl"` on <html> for a language written right to left (its block's theme.direction, which
     static-i18n sets for its build, or its locale); left-to-right pages stay as Material writes them."""
     if not project.is_rtl(lang, config.theme.get("direction")):
@@ -71,14 +77,14 @@ def _direction(html: str, lang: str, config, where: str) -> str:
     return html[: match.start()] + f"<html{attributes}>" + html[match.end() :]
 
 
-def on_post_page(output: str, page, config) -> str:
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     default, _ = _languages(config)
     lang = getattr(page.file, "locale", default)
     output = _direction(output, lang, config, page.file.src_uri)
     return output if lang == default else _rebase(output, lang, page.file.src_uri)
 
 
-def on_post_template(output: str, template_name: str, config) -> str:
+def on_post_template(output: str, template_name: str, config: MkDocsConfig) -> str:
     if template_name != "404.html":
         return output
     default, _ = _languages(config)
@@ -94,7 +100,7 @@ def on_post_template(output: str, template_name: str, config) -> str:
 
 
 @event_priority(-200)  # after static-i18n (-100) has merged the indexes of all languages
-def on_post_build(config) -> None:
+def on_post_build(config: MkDocsConfig) -> None:
     if _i18n(config).building:
         return  # an inner, per-language build: the merged index is written afterwards
     default, languages = _languages(config)

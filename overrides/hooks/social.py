@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urljoin
 
 import _paths
@@ -26,6 +27,13 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
 from scripts.social_images import HEIGHT, WIDTH, Card, Painter, SocialImageError
+
+if TYPE_CHECKING:
+    from _paths import I18nPlugin
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.nav import Navigation
+    from mkdocs.structure.pages import Page
+    from mkdocs.utils.templates import TemplateContext
 
 log = logging.getLogger("mkdocs.hooks.social")
 FOLDER = "assets/social"
@@ -35,14 +43,14 @@ CACHE = _paths.ROOT / ".cache" / "social"
 LOCALES = {"de": "de_DE", "en": "en_GB"}
 
 
-def _i18n(config):
-    plugin = config.plugins.get("i18n")
+def _i18n(config: MkDocsConfig) -> I18nPlugin:
+    plugin = cast("I18nPlugin | None", config.plugins.get("i18n"))
     if plugin is None:
         raise PluginError("overrides/hooks/social.py needs the i18n plugin (mkdocs-static-i18n)")
     return plugin
 
 
-def _state(config) -> dict:
+def _state(config: MkDocsConfig) -> dict[str, Any]:
     state = _paths.per_build(config)
     if "social" not in state:
         try:
@@ -70,7 +78,7 @@ def _locale(lang: str) -> str:
     return f"{parts[0]}_{parts[-1]}"
 
 
-def _site_url(config) -> str:
+def _site_url(config: MkDocsConfig) -> str:
     site_url = config.site_url or ""
     if not site_url.startswith(("http://", "https://")):
         raise PluginError(
@@ -80,7 +88,7 @@ def _site_url(config) -> str:
     return site_url if site_url.endswith("/") else site_url + "/"
 
 
-def _part(page) -> str:
+def _part(page: Page) -> str:
     """The title of the page's top-level section in the navigation ("Teil 2: Drei Lehren")."""
     node, part = page.parent, ""
     while node is not None:
@@ -89,8 +97,17 @@ def _part(page) -> str:
 
 
 def _card_meta(
-    config, *, lang: str, where: str, url: str, image: str, title: str, part: str, description: str, kind: str
-) -> dict:
+    config: MkDocsConfig,
+    *,
+    lang: str,
+    where: str,
+    url: str,
+    image: str,
+    title: str,
+    part: str,
+    description: str,
+    kind: str,
+) -> dict[str, Any]:
     """Draw (or reuse) the image, copy it into the site, record it, and return the template's values."""
     state = _state(config)
     painter: Painter = state["painter"]
@@ -128,7 +145,7 @@ def _card_meta(
     return {"meta": meta}
 
 
-def _description(page) -> str:
+def _description(page: Page) -> str:
     value = page.meta.get("description")
     if not isinstance(value, str) or not value.strip():
         raise PluginError(
@@ -138,13 +155,13 @@ def _description(page) -> str:
     return " ".join(value.split())
 
 
-def on_page_context(context, page, config, nav):
+def on_page_context(context: TemplateContext, page: Page, config: MkDocsConfig, nav: Navigation) -> TemplateContext:
     default = _i18n(config).default_language
     lang = getattr(page.file, "locale", None) or default
     prefix = "" if lang == default else f"{lang}/"
     path = page.url.removeprefix(prefix)
     image = f"{FOLDER}/{lang}/{path.strip('/') or 'index'}.png"
-    context["hb_social"] = _card_meta(
+    context["hb_social"] = _card_meta(  # type: ignore[typeddict-unknown-key]  # overrides/main.html reads it
         config,
         lang=lang,
         where=f"docs/{page.file.src_uri}",
@@ -158,7 +175,7 @@ def on_page_context(context, page, config, nav):
     return context
 
 
-def on_template_context(context, template_name, config):
+def on_template_context(context: TemplateContext, template_name: str, config: MkDocsConfig) -> TemplateContext:
     """The 404 page of each language: its own title and text, the image drawn from them."""
     if template_name != "404.html":
         return context
@@ -166,7 +183,7 @@ def on_template_context(context, template_name, config):
     lang = i18n.current_language
     strings = config.extra["strings"][lang]
     prefix = "" if lang == i18n.default_language else f"{lang}/"
-    context["hb_social"] = _card_meta(
+    context["hb_social"] = _card_meta(  # type: ignore[typeddict-unknown-key]  # overrides/main.html reads it
         config,
         lang=lang,
         where=f"404.html ({lang})",
@@ -181,7 +198,7 @@ def on_template_context(context, template_name, config):
 
 
 @event_priority(-200)  # after static-i18n (-100) has built the other languages
-def on_post_build(config) -> None:
+def on_post_build(config: MkDocsConfig) -> None:
     if _i18n(config).building:
         return  # an inner, per-language build: all languages are recorded afterwards
     state = _state(config)

@@ -15,9 +15,14 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from jinja2 import FileSystemBytecodeCache, FileSystemLoader
 from mkdocs.exceptions import PluginError
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+    from mkdocs.config.defaults import MkDocsConfig
 
 
 class _Loader(FileSystemLoader):
@@ -32,14 +37,14 @@ class _Loader(FileSystemLoader):
         return sorted(found)
 
 
-def on_config(config):
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
     theme = config.theme
     if getattr(theme, "_handbook_env", False):
         return config
     original = theme.get_env
     cache = Path(config.config_file_path).parent / ".cache" / "jinja2"
 
-    def get_env():
+    def get_env() -> Environment:
         env = original()
         if type(env.loader) is not FileSystemLoader:
             raise PluginError("overrides/hooks/theme_templates.py expects MkDocs' FileSystemLoader; update the hook")
@@ -48,6 +53,7 @@ def on_config(config):
         env.bytecode_cache = FileSystemBytecodeCache(str(cache))
         return env
 
-    theme.get_env = get_env
-    theme._handbook_env = True
+    # MkDocs' Theme declares neither: the hook replaces the method and marks the theme it has changed
+    theme.get_env = get_env  # type: ignore[method-assign]
+    theme._handbook_env = True  # type: ignore[attr-defined]
     return config
