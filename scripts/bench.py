@@ -416,13 +416,11 @@ def site_build(bench: Bench) -> list[Measurement]:
 
 @measurement("pdf")
 def pdf(bench: Bench) -> list[Measurement]:
-    from scripts import pdf as pdf_module
-
     site = bench.site()
-    config = pdf_module.load_config()
+    config = project.load().config
     out = []
     for kind in ("book", "worksheets"):
-        for lang in pdf_module.languages(config):
+        for lang in project.load().locales:
             code = (
                 "import sys; from pathlib import Path; from scripts import pdf; "
                 f"pdf.job(Path(sys.argv[1]), {lang!r}, {kind!r})"
@@ -434,7 +432,7 @@ def pdf(bench: Bench) -> list[Measurement]:
     values = bench._repeat("all PDFs", lambda n: _timed(_all_pdfs, site))
     out.append(Measurement("pdf-all", "all 4 PDFs, as make build makes them", "s", values))
     strings = config["extra"]["strings"]
-    for lang in pdf_module.languages(config):
+    for lang in project.load().locales:
         for key in ("pdf_url", "worksheets_pdf_url"):
             path = site / strings[lang][key]
             out.append(
@@ -462,9 +460,9 @@ def outputs(bench: Bench) -> list[Measurement]:
     from scripts import epub
 
     site = bench.site()
-    config = pdf_module_config()
+    config = project.load().config
     out = []
-    for lang in config_languages(config):
+    for lang in project.load().locales:
         values = bench._repeat(
             f"EPUB {lang}",
             lambda n, lang=lang: _timed(
@@ -508,18 +506,6 @@ def outputs(bench: Bench) -> list[Measurement]:
 def _cold_build(box: Path, n: int) -> float:
     shutil.rmtree(box / ".cache", ignore_errors=True)
     return _timed(builder.build_html, box / f"cold-{n}", quiet=True, root=box)
-
-
-def pdf_module_config() -> dict:
-    from scripts import pdf as pdf_module
-
-    return pdf_module.load_config()
-
-
-def config_languages(config: dict) -> list[str]:
-    from scripts import pdf as pdf_module
-
-    return pdf_module.languages(config)
 
 
 # the live preview

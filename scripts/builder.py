@@ -47,8 +47,6 @@ PLACEHOLDER_SECTION = ("extra", "operator")
 
 def placeholders(config_file: Path) -> list[str]:
     """The keys in mkdocs.yml (under extra.operator) whose value is still a placeholder, as dotted paths."""
-    from scripts.pdf import load_config
-
     found = []
 
     def walk(value, path):
@@ -61,7 +59,7 @@ def placeholders(config_file: Path) -> list[str]:
         elif isinstance(value, str) and value.strip().startswith(PLACEHOLDER):
             found.append(".".join(path))
 
-    section = load_config(config_file)
+    section = project.load_config(config_file)
     for key in PLACEHOLDER_SECTION:
         section = (section or {}).get(key) if isinstance(section, dict) else None
     walk(section or {}, list(PLACEHOLDER_SECTION))
@@ -286,10 +284,9 @@ def swap(staging: Path, site_dir: Path) -> None:
 
 def pdf_urls(config: dict) -> list[str]:
     """Site-relative addresses of every PDF (handbook and worksheets, each language)."""
-    from scripts.pdf import languages
-
     strings = config["extra"]["strings"]
-    return [strings[lang][key] for lang in languages(config) for key in ("pdf_url", "worksheets_pdf_url")]
+    locales = project.of_config(config).locales
+    return [strings[lang][key] for lang in locales for key in ("pdf_url", "worksheets_pdf_url")]
 
 
 def keep_pdfs(site_dir: Path, staging: Path, root: Path = ROOT) -> list[dict]:
@@ -299,7 +296,7 @@ def keep_pdfs(site_dir: Path, staging: Path, root: Path = ROOT) -> list[dict]:
 
     from scripts import pdf as pdf_module
 
-    config = pdf_module.load_config(root / "mkdocs.yml")
+    config = project.load_config(root / "mkdocs.yml")
     kept, missing = [], []
     for url in pdf_urls(config):
         old = site_dir / url

@@ -6,7 +6,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from scripts.sources import LANGUAGES
+from scripts.sources import languages
 
 
 class ChangesError(RuntimeError):
@@ -21,9 +21,10 @@ def changed_pages(root: Path, base: str) -> list[str]:
     if diff.returncode != 0:
         raise ChangesError(f"git diff against {base} failed: {diff.stderr.strip()}")
     pages = set()
+    locales = languages(Path(root) / "docs")
     for name in diff.stdout.split():
         parts = name.split("/", 2)
-        if len(parts) == 3 and parts[1] in LANGUAGES and name.endswith(".md"):
+        if len(parts) == 3 and parts[1] in locales and name.endswith(".md"):
             pages.add(parts[2])
     return sorted(pages)
 
@@ -35,7 +36,7 @@ def summary(pages: list[str], root: Path) -> str:
     for page in pages:
         marks = [
             f"`docs/{lang}/{page}`" + ("" if (root / "docs" / lang / page).exists() else " (missing)")
-            for lang in LANGUAGES
+            for lang in languages(Path(root) / "docs")
         ]
         lines.append("- " + " / ".join(marks))
     return "\n".join(lines)

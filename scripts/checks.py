@@ -12,27 +12,18 @@ from datetime import date
 from pathlib import Path
 
 from scripts import project
-from scripts.sources import (  # noqa: F401  (re-exported: the checks' callers use them as checks.X)
-    DEFAULT_LANGUAGE,
-    FENCE,
-    HEADING,
-    HEADING_ID,
+from scripts.sources import (
     LANGUAGE_NAMES,
-    LANGUAGES,
     LEGAL_AS_OF,
     LEGAL_AS_OF_FORMAT,
-    LINK,
     Heading,
     Problem,
-    _under,
     body_lines,
     default_language,
     front_matter,
     headings,
     languages,
     links,
-    page_in_docs,
-    page_url,
     pages,
     rel,
     source_text,
@@ -88,6 +79,13 @@ def heading_id_parity(docs: Path) -> list[Problem]:
     return problems
 
 
+def _shown_id(heading: Heading) -> str:
+    """A heading id as a message shows it: '#why', with invisible characters written out ('#why<U+200B>'),
+    since two ids that look the same in a message would say nothing."""
+    shown = "".join(c if c.isprintable() else f"<U+{ord(c):04X}>" for c in heading.id or "")
+    return f"'#{shown}'"
+
+
 def _heading_twins(original: tuple[Path, list[Heading]], twin: tuple[Path, list[Heading]], name: str) -> list[Problem]:
     """The first difference of heading ids between a page of the original language and its translation."""
     (de_path, de_hs), (en_path, en_hs) = original, twin
@@ -101,18 +99,19 @@ def _heading_twins(original: tuple[Path, list[Heading]], twin: tuple[Path, list[
                 Problem(
                     en_path,
                     len(source_text(en_path).splitlines()),
-                    f"heading '#{de_h.id}' ({rel(de_path)}:{de_h.line}) is missing here",
+                    f"heading {_shown_id(de_h)} ({rel(de_path)}:{de_h.line}) is missing here",
                 )
             ]
         if de_h is None:
-            return [Problem(en_path, en_h.line, f"heading '#{en_h.id}' has no {name} twin in {rel(de_path)}")]
+            return [Problem(en_path, en_h.line, f"heading {_shown_id(en_h)} has no {name} twin in {rel(de_path)}")]
+        here = f"heading id {_shown_id(en_h)}" if en_h.id else "heading without an id"
+        there = _shown_id(de_h) if de_h.id else "heading, which has no id"
         return [  # one difference per page: the rest usually follows from it
             Problem(
                 en_path,
                 en_h.line,
-                f"heading id '#{en_h.id}' (level {en_h.level}) differs from the {name} "
-                f"'#{de_h.id}' (level {de_h.level}) at {rel(de_path)}:{de_h.line}; "
-                "use the same ids, in the same order, in both languages",
+                f"{here} (level {en_h.level}) differs from the {name} {there} (level {de_h.level}) at "
+                f"{rel(de_path)}:{de_h.line}; use the same ids, in the same order, in both languages",
             )
         ]
     return []

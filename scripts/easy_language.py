@@ -38,7 +38,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from scripts.sources import LANGUAGES, Problem, body_lines, front_matter, headings, pages
+from scripts.sources import Problem, body_lines, front_matter, headings, languages, pages
 
 KEY = "easy_language"
 TITLE_CLASS = "hb-easy"
@@ -255,7 +255,8 @@ def word_rules(path: Path, number: int, text: str, lang: str, page_text: str) ->
                 Problem(
                     path,
                     number,
-                    f"easy language: '{term}' is not explained on this page; add a sentence matching {explanation!r}",
+                    f"easy language: '{term}' is not explained on this page; add a sentence that begins "
+                    f"'{explanation.replace(chr(92) + 'b', '')} …'",
                 )
             )
     if PERCENT.search(text):
@@ -384,7 +385,7 @@ def easy_pages(docs: Path) -> list[tuple[Path, str]]:
     found = []
     # The rules exist for German and English (LONG_WORD, the word lists): another language's easy pages
     # are not checked until it has its rules here.
-    for lang in [lang for lang in LANGUAGES if lang in LONG_WORD]:
+    for lang in [lang for lang in languages(docs) if lang in LONG_WORD]:
         for page in pages(docs, lang):
             path = docs / lang / page
             if front_matter(path, path.read_text(encoding="utf-8"))[0].get(KEY) is True:

@@ -601,7 +601,7 @@ def build(site: Path, lang: str, target: Path | None = None, config: dict | None
     """Make the EPUB of one language from the built site. Returns its url, file, size and chapters."""
     started = time.perf_counter()
     site = Path(site).resolve()
-    config = config or pdf.load_config()
+    config = config or project.load().config
     strings = config["extra"]["strings"][lang]
     for key in ("epub_url", "epub_download_meta", "epub_accessibility_summary"):
         if key not in strings:
@@ -680,19 +680,6 @@ def size_label(info: dict, strings: dict, lang: str) -> str:
     )
 
 
-def _page_language(relative: str, config: dict) -> str:
-    """The language of a built page, from its place (en/... is English)."""
-    home = {lang: config["extra"]["strings"][lang]["home_url"] for lang in pdf.languages(config)}
-    return next(
-        (
-            lang
-            for lang, prefix in sorted(home.items(), key=lambda kv: -len(kv[1]))
-            if prefix and relative.startswith(prefix)
-        ),
-        pdf.default_language(config),
-    )
-
-
 def _annotate(text: str, here: str, lang: str, strings: dict, by_url: dict) -> tuple[str, int]:
     """One built page's EPUB links with their size (here: the page's folder, site-relative)."""
     count = 0
@@ -724,7 +711,8 @@ def annotate_download_links(site: Path, results: list[dict], config: dict | None
     """Every link to one of the EPUBs in the built pages states its size and chapters in the language of
     the page, like the PDF links (same markup: span.hb-pdf-meta). Run again, it replaces its earlier
     annotation. Returns the number of links annotated."""
-    config = config or pdf.load_config()
+    config = config or project.load().config
+    described = project.of_config(config)
     site = Path(site)
     by_url = {r["url"]: r for r in results}
     total = 0
@@ -733,7 +721,7 @@ def annotate_download_links(site: Path, results: list[dict], config: dict | None
         if ".epub" not in text:
             continue
         relative = page.relative_to(site).as_posix()
-        lang = _page_language(relative, config)
+        lang = described.locale_at(relative)
         here = posixpath.dirname(relative)
         changed, count = _annotate(text, here + "/" if here else "", lang, config["extra"]["strings"][lang], by_url)
         if count:
@@ -745,9 +733,9 @@ def annotate_download_links(site: Path, results: list[dict], config: dict | None
 def build_all(site: Path) -> list[dict]:
     """The EPUB of every language, then the download links state their sizes."""
     site = Path(site).resolve()
-    config = pdf.load_config()
+    config = project.load().config
     started = time.perf_counter()
-    results = [build(site, lang, config=config) for lang in pdf.languages(config)]
+    results = [build(site, lang, config=config) for lang in project.load().locales]
     links = annotate_download_links(site, results, config)
     print(
         f"[epub] {len(results)} EPUBs done in {time.perf_counter() - started:.1f} s; "

@@ -8,7 +8,7 @@ the handbook does not use is refused rather than printed, and text values are pl
 characters that make HTML (< > & " and `), so whatever a template prints them into, they stay text.
 
 Run for every page by guard.pages_rules(), that is by `checks.structure()` in `handbook.py check` and the
-build. A broken YAML block is reported by checks.front_matter; the month format of `legal_as_of` by
+build. A broken YAML block is reported by sources.front_matter; the month format of `legal_as_of` by
 checks.legal_date_rule, the presence of `description` by checks.page_rules.
 """
 

@@ -209,7 +209,7 @@ def check_translations(strict: bool) -> None:
 def mark_translated(pages: tuple[str, ...], all_pages: bool, lang: str | None) -> None:
     """Record that docs/<language>/PAGE now follows the current original (the default language's) PAGE
     (PAGE as in `lessons/effort.md`; language: the one translation, e.g. en, unless --language names one)."""
-    from scripts import checks, project, translations
+    from scripts import project, sources, translations
 
     docs = ROOT / "docs"
     model = project.for_docs(docs)
@@ -219,7 +219,7 @@ def mark_translated(pages: tuple[str, ...], all_pages: bool, lang: str | None) -
     if lang not in model.translations:
         raise click.ClickException(f"name the translation with --language: one of {', '.join(model.translations)}")
     try:
-        chosen = checks.pages(docs, original) if all_pages else [checks.page_in_docs(docs, p) for p in pages]
+        chosen = sources.pages(docs, original) if all_pages else [sources.page_in_docs(docs, p) for p in pages]
     except ValueError as err:
         raise click.ClickException(str(err)) from err
     if not chosen:
@@ -290,12 +290,12 @@ def check_links(issue_label: str | None, cache_age: str | None) -> None:
 @click.option("--site-dir", type=click.Path(path_type=Path), default=ROOT / "site", show_default=True)
 def release(tag: str, site_dir: Path) -> None:
     """Attach the built PDFs and EPUBs (both languages) to the GitHub release of TAG (needs gh)."""
-    from scripts import links, pdf
+    from scripts import links, project
 
-    config = pdf.load_config()
+    model = project.load()
     files = [
-        site_dir / config["extra"]["strings"][lang][key]
-        for lang in pdf.languages(config)
+        site_dir / model.strings(lang)[key]
+        for lang in model.locales
         for key in ("pdf_url", "worksheets_pdf_url", "epub_url")
     ]  # where the build writes them
     missing = [str(path) for path in files if not path.is_file()]

@@ -69,30 +69,10 @@ class PdfError(RuntimeError):
 
 # --- configuration (scripts/project.py reads mkdocs.yml and knows the languages) -------------------
 
-load_config = project.load_config
-
-
-def _languages(config: dict) -> tuple[project.Language, ...]:
-    return project.languages_of(config)
-
-
-def languages(config: dict) -> list[str]:
-    """The built languages, the default first."""
-    built = [lang for lang in _languages(config) if lang.build]
-    return [lang.locale for lang in sorted(built, key=lambda lang: not lang.default)]
-
-
-def default_language(config: dict) -> str:
-    return next(lang.locale for lang in _languages(config) if lang.default)
-
-
-def language_prefix(config: dict, lang: str) -> str:
-    return next(language.prefix for language in _languages(config) if language.locale == lang)
-
 
 def nav_parts(config: dict, lang: str) -> list[tuple[str, list[str]]]:
     """[(translated part title, [page paths])] in navigation order (every page of the site)."""
-    block = next(language.block for language in _languages(config) if language.locale == lang)
+    block = project.of_config(config).language(lang).block
     translations = block.get("nav_translations") or {}
     parts = []
     for entry in config["nav"]:
@@ -439,7 +419,7 @@ def _drop_self_links(article: Tag) -> None:
 def collect(site: Path, config: dict, lang: str, *, kind: str = "book", docs: Path = DOCS) -> list[Part]:
     """Read the built pages of one PDF in navigation order and prepare them for paper."""
     strings = config["extra"]["strings"][lang]
-    prefix = language_prefix(config, lang)
+    prefix = project.of_config(config).prefix(lang)
     parts = pdf_parts(config, lang, kind, docs)
     url_to_key = {page_url(p, prefix): _key(p) for _, paths in parts for p in paths}
     site_url = config["site_url"].rstrip("/") + "/"
@@ -506,7 +486,7 @@ def _language_css(strings: dict) -> str:
 
 def direction(config: dict, lang: str) -> str:
     """ "rtl" or "ltr": the language's block in mkdocs.yml (theme.direction) or its locale (scripts/project.py)."""
-    return next(language.direction for language in _languages(config) if language.locale == lang)
+    return project.of_config(config).language(lang).direction
 
 
 def _head(lang: str, title: str, subject: str, config: dict, ed: Edition) -> str:
@@ -934,7 +914,7 @@ def job(site: Path, lang: str, kind: str, root: Path | None = None) -> dict:
     the site was built from (a sandbox copy), else the repository."""
     if kind not in KINDS:
         raise PdfError(f"unknown PDF kind {kind!r}; known: {', '.join(KINDS)}")
-    config = load_config(Path(root) / "mkdocs.yml") if root else load_config()
+    config = project.load(Path(root) if root else project.ROOT).config
     strings = config["extra"]["strings"][lang]
     ed = edition()
     label = f"{lang} {kind}"
@@ -977,21 +957,14 @@ def annotate_download_links(site: Path, results: list[dict], config: dict | None
     """Every link to one of the PDFs in the built pages states its size and page count (in the language of
     the page): " (PDF, 0,4 MB, 74 Seiten)" after the link text, and in the link's title. Returns the
     number of links annotated. Run again, it replaces its earlier annotation."""
-    config = config or load_config()
+    config = config or project.load().config
     site = Path(site)
     by_url = {r["url"]: r for r in results}
-    home = {lang: config["extra"]["strings"][lang]["home_url"] for lang in languages(config)}
+    described = project.of_config(config)
     count = 0
     for page in sorted(site.rglob("*.html")):
         relative = page.relative_to(site).as_posix()
-        lang = next(
-            (
-                locale
-                for locale, prefix in sorted(home.items(), key=lambda kv: -len(kv[1]))
-                if prefix and relative.startswith(prefix)
-            ),
-            default_language(config),
-        )
+        lang = described.locale_at(relative)
         strings = config["extra"]["strings"][lang]
         text = page.read_text(encoding="utf-8")
         if ".pdf" not in text:
@@ -1033,8 +1006,7 @@ def annotate_download_links(site: Path, results: list[dict], config: dict | None
 def build_all(site: Path, jobs: int | None = None) -> list[dict]:
     """All PDFs of all languages, two at a time on two cores; then the download links state their sizes."""
     site = Path(site).resolve()
-    config = load_config()
-    tasks = [(site, lang, kind) for kind in KINDS for lang in languages(config)]
+    tasks = [(site, lang, kind) for kind in KINDS for lang in project.load().locales]
     workers = jobs or min(len(tasks), os.cpu_count() or 1, 2)
     started = time.perf_counter()
     print(f"[pdf] making {len(tasks)} PDFs with {workers} worker(s)", flush=True)
@@ -1042,7 +1014,7 @@ def build_all(site: Path, jobs: int | None = None) -> list[dict]:
         results = run_jobs(job, tasks, workers)
     except OSError as err:  # disk full, read-only folder: say what to do instead of a traceback
         raise PdfError(filesystem.os_error_message(err, site)) from None
-    links = annotate_download_links(site, results, config)
+    links = annotate_download_links(site, results)
     print(
         f"[pdf] all PDFs done in {time.perf_counter() - started:.1f} s; {links} download links state size and pages",
         flush=True,

@@ -167,6 +167,14 @@ class Project:
     def prefix(self, locale: str) -> str:
         return self.language(locale).prefix
 
+    def locale_at(self, address: str) -> str:
+        """The language of a site-relative address (`en/lessons/effort/index.html` -> "en"): the built
+        language with the longest matching prefix, else the default (at the site's root)."""
+        for lang in sorted(self.languages, key=lambda lang: -len(lang.prefix)):
+            if lang.build and lang.prefix and address.startswith(lang.prefix):
+                return lang.locale
+        return self.default.locale
+
     def page_url(self, path: str, locale: str) -> str:
         """The site-relative address of a page of a language: `lessons/effort.md` -> `en/lessons/effort/`."""
         return page_url(path, self.prefix(locale))
@@ -242,6 +250,10 @@ def for_docs(docs: Path) -> Project:
 @functools.cache
 def load(root: Path = ROOT) -> Project:
     """The project whose mkdocs.yml is in root (read once per process)."""
-    config_file = Path(root) / "mkdocs.yml"
-    config = load_config(config_file)
-    return Project(root=Path(root), config=config, languages=languages_of(config, config_file))
+    return of_config(load_config(Path(root) / "mkdocs.yml"), root)
+
+
+def of_config(config: dict, root: Path = ROOT) -> Project:
+    """The project a configuration read with load_config describes (the PDF and EPUB steps pass theirs
+    around; a test may hand them a changed copy)."""
+    return Project(root=Path(root), config=config, languages=languages_of(config, Path(root) / "mkdocs.yml"))

@@ -17,12 +17,6 @@ import yaml
 from scripts import project
 from scripts.project import page_url  # noqa: F401  (part of this module's interface: page addresses)
 
-# The built languages, the default first, from the i18n block of mkdocs.yml (scripts/project.py).
-LANGUAGES = project.load().locales
-
-
-DEFAULT_LANGUAGE = project.load().default.locale
-
 
 def languages(docs: Path) -> tuple[str, ...]:
     """The built languages of the project docs belongs to, the default first (a sandbox copy may have one

@@ -15,8 +15,8 @@ from pathlib import Path
 from scripts.environment import ROOT
 from scripts.sources import (
     FENCE,
-    LANGUAGES,
     Problem,
+    languages,
     pages,
     source_text,
     split_front_matter,
@@ -24,7 +24,7 @@ from scripts.sources import (
 
 DICTIONARIES = {"de": "de_DE", "en": "en_GB"}
 APT_HUNSPELL = "hunspell hunspell-de-de hunspell-en-gb"
-WORDLISTS = {lang: ROOT / "checks" / f"wordlist-{lang}.txt" for lang in LANGUAGES}
+WORDLISTS = {lang: ROOT / "checks" / f"wordlist-{lang}.txt" for lang in DICTIONARIES}
 
 
 class SpellingError(RuntimeError):
@@ -98,7 +98,8 @@ def _hunspell(lang: str, lines: list[str]) -> list[list[str]]:
 
 def check(docs: Path = ROOT / "docs") -> list[Problem]:
     problems: list[Problem] = []
-    for lang in [lang for lang in LANGUAGES if lang in DICTIONARIES]:  # a language without a dictionary: unchecked
+    # A language without a dictionary is not checked.
+    for lang in [lang for lang in languages(Path(docs)) if lang in DICTIONARIES]:
         files = [(Path(docs) / lang / page) for page in pages(Path(docs), lang)]
         plan, lines = [], []
         for path in files:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from scripts.sources import LANGUAGES, Problem, body_lines, pages
+from scripts.sources import Problem, body_lines, languages, pages
 
 RULES = Path(__file__).resolve().parent.parent / "checks" / "terminology.yml"
 SKIP = re.compile(r"^\s*(?:!!!|\?\?\?|<|\*\[|\[[^\]]+\]:)")  # admonition titles, HTML, abbr and link definitions
@@ -15,7 +15,7 @@ SKIP = re.compile(r"^\s*(?:!!!|\?\?\?|<|\*\[|\[[^\]]+\]:)")  # admonition titles
 
 def load(path: Path = RULES) -> dict[str, list[tuple[re.Pattern, str]]]:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return {lang: [(re.compile(rule["pattern"]), rule["say"]) for rule in data.get(lang, [])] for lang in LANGUAGES}
+    return {lang: [(re.compile(rule["pattern"]), rule["say"]) for rule in rules] for lang, rules in data.items()}
 
 
 def prose(line: str) -> str:
@@ -27,14 +27,14 @@ def prose(line: str) -> str:
 def check(docs: Path, rules: dict | None = None) -> list[Problem]:
     rules = rules or load()
     problems = []
-    for lang in LANGUAGES:
+    for lang in languages(docs):
         for page in pages(docs, lang):
             path = docs / lang / page
             for number, line in body_lines(path.read_text(encoding="utf-8")):
                 if SKIP.match(line):
                     continue
                 text = prose(line)
-                for pattern, say in rules[lang]:
+                for pattern, say in rules.get(lang, []):  # a language without rules: unchecked
                     match = pattern.search(text)
                     if match:
                         problems.append(Problem(path, number, f"terminology: '{match.group(0)}' -> {say}"))

@@ -107,17 +107,35 @@ def test_the_end_of_life_is_announced_with_its_plan():
     assert (ROOT / "decisions" / "0004-leaving-material.md").is_file()
 
 
-def test_tests_do_not_import_conftest():
-    """Test modules import shared code from tests/helpers.py, never from conftest.py (fixtures only).
-    (Some still import helpers from another test module, e.g. test_worksheet_pdf from test_pdf: next.)"""
-    offenders = []
-    for path in sorted((ROOT / "tests").glob("*.py")):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            module = node.module if isinstance(node, ast.ImportFrom) else None
-            names = [alias.name for alias in node.names] if isinstance(node, ast.Import) else [module or ""]
-            if any(n == "conftest" for n in names):
-                offenders.append(f"{path.name}:{node.lineno}")
+def imports_of_tests(path: Path) -> list[tuple[int, str]]:
+    """(line, module) of every import in a test file, function-level imports included."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+        if isinstance(node, ast.Import):
+            found += [(node.lineno, alias.name) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            found.append((node.lineno, node.module))
+    return found
+
+
+def test_tests_share_code_through_helper_modules_only():
+    """Test modules import shared code from helper modules (tests/helpers.py, tests/pdf_reading.py), never
+    from conftest.py (fixtures only) nor from another test module: a test file can be moved, renamed or
+    deleted without breaking another."""
+    tests = {path.stem for path in (ROOT / "tests").glob("test_*.py")}
+    offenders = [
+        f"{path.name}:{line}: imports {module}"
+        for path in sorted((ROOT / "tests").glob("*.py"))
+        for line, module in imports_of_tests(path)
+        if module.split(".")[0] == "conftest" or module.split(".")[0] in tests
+    ]
     assert offenders == [], offenders
+
+
+def test_the_import_rule_for_tests_sees_lazy_imports(tmp_path):
+    sample = tmp_path / "test_sample.py"
+    sample.write_text("import os\n\n\ndef test_x():\n    from test_site import resolve\n    from conftest import x\n")
+    assert imports_of_tests(sample) == [(1, "os"), (5, "test_site"), (6, "conftest")]
 
 
 # The build hooks are typed with MkDocs' own types and checked by mypy (pyproject.toml [tool.mypy]),

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from helpers import LANGS, PREFIX, ROOT, html_path, page_paths
 
-from scripts import bench, builder, checks, webserver
+from scripts import bench, builder, sources, webserver
 
 FIXTURES = Path(__file__).parent / "data" / "lighthouse"
 
@@ -287,8 +287,8 @@ def test_page_weight_counts_what_the_browser_fetched_and_stays_within_budget(sit
 def test_multiplied_content_builds_in_both_languages(tmp_path):
     box = bench.make_sandbox(tmp_path / "box", factor=2)
     for lang in LANGS:
-        originals = checks.pages(ROOT / "docs", lang)
-        copies = checks.pages(box / "docs", lang)
+        originals = sources.pages(ROOT / "docs", lang)
+        copies = sources.pages(box / "docs", lang)
         whole_site = [p for p in originals if "{{ translation_status }}" in (ROOT / "docs" / lang / p).read_text()]
         assert whole_site == ["contributing/translation-status.md"]
         assert len(copies) == 2 * len(originals) - len(whole_site)  # the status page lists all: one copy

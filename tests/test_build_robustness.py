@@ -22,7 +22,7 @@ import pytest
 from click.testing import CliRunner
 from helpers import ROOT, build_sandbox, make_sandbox
 
-from scripts import builder, checks, handbook, pdf, spelling, translations
+from scripts import builder, checks, handbook, pdf, sources, spelling, translations
 
 # --- helpers ---------------------------------------------------------------------------------------
 
@@ -251,8 +251,8 @@ RENDER_SCRIPT = textwrap.dedent("""
     locale.setlocale(locale.LC_ALL, "")  # as a program that honours the locale would (Pango reads it too)
     print(locale.nl_langinfo(locale.MON_1))
     from pathlib import Path
-    from scripts import pdf
-    config = pdf.load_config()
+    from scripts import pdf, project
+    config = project.load().config
     strings = config["extra"]["strings"]["de"]
     ed = pdf.edition()
     document = (pdf._head("de", "Zeitzonen", "Test", config, ed) + "<body><h1>Zeitzonen</h1>"
@@ -382,7 +382,7 @@ def test_non_utf8_source_is_named_with_its_line(tmp_path):
     with pytest.raises(builder.BuildError, match=r"docs/de/page\.md:5: is not UTF-8 \(byte 0xfc at column 5\)"):
         builder.check_encoding(root)
     for problems in (checks.structure(root / "docs"), spelling.check(root / "docs")):  # no crash
-        assert all(isinstance(p, checks.Problem) for p in problems)
+        assert all(isinstance(p, sources.Problem) for p in problems)
 
 
 # --- 6. check and build agree; check PATHS; mark-translated stays inside docs/ -------------------
@@ -416,11 +416,11 @@ def test_build_rejects_what_check_rejects_with_the_same_message(tmp_path, monkey
 
 def test_check_paths_reports_only_those_pages_and_their_twins(monkeypatch):
     docs = ROOT / "docs"
-    page, other = checks.pages(docs, "de")[:2]
+    page, other = sources.pages(docs, "de")[:2]
     fake = [
-        checks.Problem(docs / "de" / page, 1, "one"),
-        checks.Problem(docs / "en" / page, 2, "twin"),
-        checks.Problem(docs / "de" / other, 3, "elsewhere"),
+        sources.Problem(docs / "de" / page, 1, "one"),
+        sources.Problem(docs / "en" / page, 2, "twin"),
+        sources.Problem(docs / "de" / other, 3, "elsewhere"),
     ]
     monkeypatch.setattr(checks, "run_all", lambda d: fake)
     monkeypatch.chdir(ROOT)

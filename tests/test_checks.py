@@ -6,47 +6,24 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers import FIXTURES, assert_same_lines, case_lines, case_problems
 
 from scripts import checks, spelling, terminology
 
-FIXTURES = Path(__file__).parent / "fixtures"
 CASES = sorted(p.name for p in FIXTURES.iterdir() if p.is_dir() and p.name != "spelling")
-
-
-def expected(case: str) -> list[str]:
-    return [line for line in (FIXTURES / case / "expected.txt").read_text(encoding="utf-8").splitlines() if line]
-
-
-# A fixture tree stands for docs/ and also holds the test's own files, which the file type rule
-# (scripts/guard.py DOCS_FILE_TYPES) would refuse in a real docs/ folder: they are not the case's findings.
-FIXTURE_FILES = {"expected.txt", "expected-html.txt", "expected-easy.txt", "mkdocs.yml"}
-
-
-def case_problems(problems) -> list:
-    """The problems of a fixture tree without those about the fixture's own expected*.txt and mkdocs.yml."""
-    return [p for p in problems if not (p.path.name in FIXTURE_FILES and p.path.parent.parent == FIXTURES)]
-
-
-def reported(problems) -> list[str]:
-    return [str(p).replace(str(FIXTURES) + "/", "").split("fixtures/", 1)[-1] for p in case_problems(problems)]
 
 
 @pytest.mark.parametrize("case", CASES)
 def test_check_reports_file_and_line(case):
+    """Every finding of the structure and terminology checks in full, exactly as often as expected.txt lists it."""
     docs = FIXTURES / case
-    found = reported(checks.structure(docs) + terminology.check(docs))
-    wanted = expected(case)
-    if not wanted:
-        assert found == []
-    for line in wanted:
-        assert any(f.startswith(f"{case}/{line}") for f in found), f"{line!r} not in {found}"
+    found = case_lines(case_problems(checks.structure(docs) + terminology.check(docs)), docs)
+    assert_same_lines(found, docs / "expected.txt")
 
 
 def test_spelling_reports_file_line_and_word():
-    found = reported(spelling.check(FIXTURES / "spelling"))
-    for line in expected("spelling"):
-        assert any(f.startswith(f"spelling/{line}") for f in found), f"{line!r} not in {found}"
-    assert len(found) == 2
+    docs = FIXTURES / "spelling"
+    assert_same_lines(case_lines(spelling.check(docs), docs), docs / "expected.txt")
 
 
 def test_spelling_accepts_the_correct_tree():
@@ -56,16 +33,6 @@ def test_spelling_accepts_the_correct_tree():
 def test_the_real_handbook_passes_every_check():
     problems = checks.run_all(Path(__file__).parent.parent / "docs")
     assert [str(p) for p in problems] == []
-
-
-@pytest.mark.parametrize("case", [c for c in CASES if c.startswith("legal-")])
-def test_legal_review_month_cases_report_exactly_their_problems(case):
-    """Each legal fixture reports its expected problems and nothing else."""
-    found = reported(checks.structure(FIXTURES / case) + terminology.check(FIXTURES / case))
-    wanted = expected(case)
-    assert len(found) == len(wanted), found
-    for line in wanted:
-        assert sum(f.startswith(f"{case}/{line}") for f in found) == 1, (line, found)
 
 
 def test_a_fixture_file_is_refused_where_a_real_docs_folder_would_publish_it():
@@ -124,3 +91,23 @@ def test_check_paths_outside_the_guarded_folders_are_refused(repo_with_problems)
     (repo_with_problems / "scripts").mkdir()
     with pytest.raises(ValueError, match="includes/ and overrides/"):
         checks.chosen_pages(repo_with_problems / "docs", [repo_with_problems / "scripts"])
+
+
+def test_heading_twin_messages_name_a_missing_id_and_show_invisible_characters(tmp_path):
+    """A German heading without an id is not reported as '#None', and two ids that differ only in an
+    invisible character do not read the same in the message."""
+    from scripts.sources import Heading
+
+    de, en = tmp_path / "de.md", tmp_path / "en.md"
+    for path in (de, en):
+        path.write_text("# T\n\n## W\n", encoding="utf-8")
+    without = checks._heading_twins((de, [Heading(3, 2, "Warum", None)]), (en, [Heading(3, 2, "Why", "why")]), "German")
+    assert [p.message.split(" at ")[0] for p in without] == [
+        "heading id '#why' (level 2) differs from the German heading, which has no id (level 2)"
+    ]
+    hidden = checks._heading_twins(
+        (de, [Heading(3, 2, "Warum", "why\u200b")]), (en, [Heading(3, 2, "Why", "why")]), "German"
+    )
+    assert [p.message.split(" at ")[0] for p in hidden] == [
+        "heading id '#why' (level 2) differs from the German '#why<U+200B>' (level 2)"
+    ]

@@ -15,6 +15,7 @@ from bs4 import BeautifulSoup
 from helpers import DOCS, LANGS, html_path, page_paths
 
 from scripts import checks
+from scripts import sources as source_model
 
 PAGES = page_paths()
 
@@ -24,7 +25,7 @@ def sources(lang: str) -> dict[str, str]:
     out = {}
     for page in PAGES:
         text = (DOCS / lang / page).read_text(encoding="utf-8")
-        _, start = checks.split_front_matter(text)
+        _, start = source_model.split_front_matter(text)
         out[page] = "\n".join(text.splitlines()[start - 1 :])
     return out
 
@@ -172,8 +173,8 @@ def legal_pages(lang: str) -> list[str]:
     return [
         page
         for page in PAGES
-        if checks.front_matter(DOCS / lang / page, (DOCS / lang / page).read_text(encoding="utf-8"))[0].get(
-            checks.LEGAL_AS_OF
+        if source_model.front_matter(DOCS / lang / page, (DOCS / lang / page).read_text(encoding="utf-8"))[0].get(
+            source_model.LEGAL_AS_OF
         )
     ]
 
@@ -187,8 +188,8 @@ def test_legal_pages_show_their_review_month_and_no_legal_advice_under_the_title
         soup = BeautifulSoup(html_path(site, lang, page).read_text(encoding="utf-8"), "lxml")
         note = soup.select_one("article h1 + p.hb-legal-note")
         assert note is not None, page
-        month = checks.front_matter(DOCS / lang / page, (DOCS / lang / page).read_text(encoding="utf-8"))[0][
-            checks.LEGAL_AS_OF
+        month = source_model.front_matter(DOCS / lang / page, (DOCS / lang / page).read_text(encoding="utf-8"))[0][
+            source_model.LEGAL_AS_OF
         ]
         year = month.split("-")[0]
         assert note.get_text().startswith(words[0]) and year in note.get_text() and words[1] in note.get_text()

@@ -14,27 +14,22 @@ from urllib.parse import urljoin
 
 import pytest
 from bs4 import BeautifulSoup
-from helpers import DOCS, TEST_SITE_URL
+from helpers import DOCS, FIXTURES, PROJECT, TEST_SITE_URL, assert_same_lines, case_lines, lines_of
 
-from scripts import checks, easy_language
-from scripts.pdf import load_config
+from scripts import checks, easy_language, sources
 
-FIXTURES = Path(__file__).parent / "fixtures"
 CASES = sorted(p.name for p in FIXTURES.glob("easy-*") if p.is_dir())
-STRINGS = load_config()["extra"]["strings"]
+STRINGS = PROJECT.config["extra"]["strings"]
 
 
 def expected(case: str) -> list[str]:
-    return [line for line in (FIXTURES / case / "expected-easy.txt").read_text(encoding="utf-8").splitlines() if line]
+    return lines_of(FIXTURES / case / "expected-easy.txt")
 
 
 @pytest.mark.parametrize("case", CASES)
 def test_each_fixture_reports_exactly_its_rule_with_file_and_line(case):
-    found = [str(p).split(f"fixtures/{case}/", 1)[-1] for p in easy_language.check(FIXTURES / case)]
-    wanted = expected(case)
-    assert len(found) == len(wanted), found
-    for line in wanted:
-        assert sum(f.startswith(line) for f in found) == 1, (line, found)
+    docs = FIXTURES / case
+    assert_same_lines(case_lines(easy_language.check(docs), docs), docs / "expected-easy.txt")
 
 
 def test_every_rule_has_a_breaking_fixture_in_both_languages():
@@ -54,7 +49,7 @@ def test_every_rule_has_a_breaking_fixture_in_both_languages():
     ]
     messages = [line for case in CASES for line in expected(case)]
     for rule in rules:
-        for lang in checks.LANGUAGES:
+        for lang in PROJECT.locales:
             assert any(m.startswith(f"{lang}/") and rule in m for m in messages), (rule, lang)
     assert "easy-good" in CASES and expected("easy-good") == []
 
@@ -68,13 +63,13 @@ def test_the_real_pages_are_checked_and_pass():
 def test_handbook_check_runs_the_easy_language_check(tmp_path):
     """checks.run_all (`handbook.py check`) reports a broken easy page."""
     docs = tmp_path / "docs"
-    for lang in checks.LANGUAGES:
+    for lang in PROJECT.locales:
         (docs / lang).mkdir(parents=True)
         (docs / lang / "page.md").write_text(
             (FIXTURES / "easy-percent" / lang / "page.md").read_text(encoding="utf-8"), encoding="utf-8"
         )
-    found = [str(p) for p in checks.run_all(docs, spelling=False)]
-    assert sum("easy language: percentage" in f for f in found) == 4, found
+    found = case_lines(checks.run_all(docs, spelling=False), docs)
+    assert_same_lines(found, FIXTURES / "easy-percent" / "expected-easy.txt")  # its findings, nothing else
 
 
 @pytest.mark.parametrize(
@@ -128,7 +123,7 @@ def test_every_built_page_links_to_the_easy_page_of_its_language(site):
     """Every HTML page of the built site (both languages, 404 pages too): one header link, with the
     label of its language, to the easy page of its language; aria-current only on that page."""
     pages = _html_pages(site)
-    assert len(pages) >= 2 * len(checks.pages(DOCS, "de")), "fewer pages than expected"
+    assert len(pages) >= 2 * len(sources.pages(DOCS, "de")), "fewer pages than expected"
     for path in pages:
         rel = path.relative_to(site).as_posix()
         lang = "en" if rel.startswith("en/") else "de"

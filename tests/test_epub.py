@@ -16,14 +16,14 @@ from urllib.parse import urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
-from helpers import LANGS, html_path
+from helpers import LANGS, PROJECT, html_path, page_url, resolve
 from lxml import etree
 from PIL import Image
 
 from scripts import epub
 from scripts import pdf as pdf_module
 
-CONFIG = pdf_module.load_config()
+CONFIG = PROJECT.config
 STRINGS = CONFIG["extra"]["strings"]
 NS = {"opf": epub.OPF_NS, "dc": epub.DC_NS, "x": epub.XHTML_NS, "svg": epub.SVG_NS, "ops": epub.EPUB_NS}
 SPINE_EXTRAS = {"cover", "titlepage", "nav"}
@@ -241,7 +241,6 @@ def test_the_same_sources_make_the_same_bytes(site, tmp_path):
 @pytest.mark.parametrize("lang", LANGS)
 def test_download_page_links_the_epub_with_its_size(site, lang):
     from babel.numbers import format_decimal
-    from test_site import page_url, resolve
 
     url = STRINGS[lang]["epub_url"]
     with zipfile.ZipFile(site / url) as archive:

@@ -15,9 +15,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from helpers import ROOT, build_sandbox, make_sandbox
+from helpers import ROOT, assert_same_lines, build_sandbox, make_sandbox
 
-from scripts import checks, frontmatter, guard, pdf
+from scripts import checks, frontmatter, guard, pdf, sources
 
 GOOD = Path(__file__).parent / "fixtures" / "good"
 SECRET = "/etc/passwd"
@@ -41,10 +41,10 @@ def reported(root: Path) -> list[str]:
     return [str(p).replace(f"{root}/", "") for p in checks.structure(root / "docs")]
 
 
-def assert_reported(root: Path, wanted: str) -> list[str]:
-    found = reported(root)
-    assert any(line.startswith(wanted) for line in found), f"{wanted!r} not in {found}"
-    return found
+def assert_reported(root: Path, wanted: str) -> None:
+    """The repository's one finding is `wanted`, in full: the case's mistake is found, reported once, in
+    these words, and the good tree around it adds nothing."""
+    assert_same_lines(reported(root), [wanted])
 
 
 def test_the_repository_copy_is_clean(repo):
@@ -75,8 +75,8 @@ LINK_MESSAGE = (
 )
 def test_a_link_below_a_guarded_folder_is_refused(repo, link, target, what):
     (repo / link).symlink_to(target)
-    found = assert_reported(repo, f"{link}: " + LINK_MESSAGE.format(target=target, what=what))
-    assert len(found) == 1, found  # nothing else was read: the other rules wait until the tree is safe
+    # the link alone: nothing else was read, the other rules wait until the tree is safe
+    assert_reported(repo, f"{link}: " + LINK_MESSAGE.format(target=target, what=what))
 
 
 @pytest.mark.parametrize("name", ["docs", "includes", "overrides"])
@@ -84,7 +84,7 @@ def test_a_guarded_folder_that_is_itself_a_link_is_refused(tmp_path, repo, name)
     elsewhere = tmp_path / "elsewhere"
     shutil.move(repo / name, elsewhere)
     (repo / name).symlink_to(elsewhere)
-    assert_reported(repo, f"{name}: is a symbolic link (to {elsewhere})")
+    assert_reported(repo, f"{name}: " + LINK_MESSAGE.format(target=elsewhere, what="folder"))
 
 
 def test_a_page_is_never_read_through_a_link(tmp_path, repo):
@@ -133,14 +133,17 @@ def test_bytes_that_are_not_utf8_name_line_and_column(repo, file):
 def test_the_column_counts_characters_not_bytes(repo):
     path = repo / "docs" / "en" / "page.md"
     path.write_bytes(path.read_bytes().replace(b"---\n\n", "---\n\nÄöü ".encode() + b"\xe9\n", 1))
-    assert_reported(repo, "docs/en/page.md:5: is not UTF-8 (byte 0xe9 at column 5)")
+    assert_reported(repo, "docs/en/page.md:5: is not UTF-8 (byte 0xe9 at column 5); save the file as UTF-8")
 
 
 def test_a_byte_order_mark_is_named_instead_of_a_missing_description(repo):
     path = repo / "docs" / "en" / "other.md"
     path.write_bytes(guard.UTF8_BOM + path.read_bytes())
-    found = assert_reported(repo, "docs/en/other.md:1: starts with a byte order mark (BOM, the bytes EF BB BF)")
-    assert not any("description" in line for line in found), found
+    assert_reported(  # and nothing about a missing description
+        repo,
+        "docs/en/other.md:1: starts with a byte order mark (BOM, the bytes EF BB BF), so the build does not see "
+        "the front matter; save the file as UTF-8 without BOM",
+    )
 
 
 # --- sizes ------------------------------------------------------------------------------------------------
@@ -160,9 +163,22 @@ def grow(path: Path, size: int) -> None:
             250_000,
             "is 250 kB, more than the 200 kB allowed for a page; split it into several pages",
         ),
-        ("includes/links.md", 250_000, "is 250 kB, more than the 200 kB allowed for a page"),
-        ("docs/assets/photo.jpg", 2_500_000, "is 2,500 kB, more than the 2,000 kB allowed for a file; make it smaller"),
-        ("docs/assets/goal-de.svg", 600_000, "is 600 kB, more than the 500 kB allowed for a SVG; simplify the drawing"),
+        (
+            "includes/links.md",
+            250_000,
+            "is 250 kB, more than the 200 kB allowed for a page; split it into several pages",
+        ),
+        (
+            "docs/assets/photo.jpg",
+            2_500_000,
+            "is 2,500 kB, more than the 2,000 kB allowed for a file; make it smaller "
+            "(scale a picture down, compress it)",
+        ),
+        (
+            "docs/assets/goal-de.svg",
+            600_000,
+            "is 600 kB, more than the 500 kB allowed for a SVG; simplify the drawing or export it with fewer points",
+        ),
     ],
 )
 def test_a_file_over_its_size_limit_is_refused(repo, file, size, wanted):
@@ -232,8 +248,11 @@ def test_a_list_too_deep_for_the_renderer_is_refused_before_rendering(repo):
         encoding="utf-8",
     )
     start = len(path.read_text(encoding="utf-8").splitlines()) - 300
-    found = assert_reported(repo, f"docs/de/other.md:{start + 9}: nested 9 levels deep")
-    assert sum("nested" in line for line in found) == 1, found
+    assert_reported(  # the first line too deep only
+        repo,
+        f"docs/de/other.md:{start + 9}: nested 9 levels deep (lists, quotes, indented blocks); at most 8 are "
+        "allowed: flatten the list or split it",
+    )
 
 
 def test_setext_headings_count_towards_the_limit():
@@ -346,14 +365,13 @@ def test_a_file_type_the_site_does_not_need_is_refused(repo, name):
     origin, and `evil.SVG` would escape the SVG rules (which look for `*.svg`)."""
     (repo / "docs" / "assets" / name).write_text("<script>alert(document.cookie)</script>", encoding="utf-8")
     kind = f"a {Path(name).suffix} file" if Path(name).suffix else "a file without a type"
-    found = assert_reported(
+    assert_reported(
         repo,
         f"docs/assets/{name}: is {kind}, which the site does not publish: only .md, "
         ".svg, .css, .js, .woff2, .png, .jpg, .jpeg, .webp files and files named "
         "LICENSE, LICENSE.txt, OFL.txt may lie under docs/ (the list is DOCS_FILE_TYPES "
-        "in scripts/guard.py)",
+        "in scripts/guard.py); remove it, or convert it to one of these types",
     )
-    assert len(found) == 1, found
 
 
 def test_licence_files_and_the_listed_types_are_published(repo):
@@ -467,7 +485,7 @@ def test_the_build_refuses_a_hostile_title_deep_emphasis_and_an_html_file_withou
     box = make_sandbox(tmp_path)
     page = box / "docs" / "de" / "start" / "how-to-use.md"
     text = page.read_text(encoding="utf-8")
-    title = next(h for h in checks.headings(text) if h.level == 1)
+    title = next(h for h in sources.headings(text) if h.level == 1)
     lines = text.splitlines()
     hostile = '&lt;/title&gt;&lt;meta http-equiv="refresh" content="0;url=https://attacker.example/"&gt;'
     lines[title.line - 1] = lines[title.line - 1].replace("# ", f"# So nutzen Sie {hostile} ", 1)

@@ -1,7 +1,7 @@
 """The rendered-HTML allowlist and the SVG rules (scripts/html_policy.py).
 
 Hostile pull request cases are fixture trees: tests/fixtures/html-<case>/ is the `good` tree with hostile
-Markdown from de/page.md:15 on, `expected-html.txt` what the allowlist reports (file:line: markup) and
+Markdown from de/page.md:15 on, `expected-html.txt` what the allowlist reports (file:line: markup and why, in full) and
 `expected.txt` what the fast Markdown-line check in scripts/checks.py reports (tests/test_checks.py runs
 those). The pages are rendered with the site's Markdown extensions (fast, no MkDocs build); one case goes
 through a real build. tests/fixtures/svg-<case>/ holds a hostile assets/goal-de.svg.
@@ -15,30 +15,29 @@ from pathlib import Path
 
 import markdown
 import pytest
-from helpers import DOCS, ROOT, build_sandbox, make_sandbox
-from test_checks import case_problems
+from helpers import (
+    DOCS,
+    FIXTURES,
+    PROJECT,
+    assert_same_lines,
+    build_sandbox,
+    case_lines,
+    case_problems,
+    lines_of,
+    make_sandbox,
+)
 
-from scripts import checks, html_policy
-from scripts.pdf import load_config
+from scripts import checks, html_policy, sources
 
-FIXTURES = Path(__file__).parent / "fixtures"
 HTML_CASES = sorted(p.name for p in FIXTURES.glob("html-*") if p.is_dir())
 SVG_CASES = sorted(p.name for p in FIXTURES.glob("svg-*") if p.is_dir())
-
-
-def lines_of(path: Path) -> list[str]:
-    return [line for line in path.read_text(encoding="utf-8").splitlines() if line]
-
-
-def reported(problems, case: str) -> list[str]:
-    return [str(p).split(f"fixtures/{case}/", 1)[-1] for p in problems]
 
 
 @functools.cache
 def renderer_config() -> tuple[list[str], dict]:
     """The Markdown extensions of mkdocs.yml, without snippets (a fixture page includes nothing)."""
     names, configs = [], {}
-    for entry in load_config(ROOT / "mkdocs.yml")["markdown_extensions"]:
+    for entry in PROJECT.config["markdown_extensions"]:
         name, options = next(iter(entry.items())) if isinstance(entry, dict) else (entry, {})
         if name != "pymdownx.snippets":
             names.append(name)
@@ -49,7 +48,7 @@ def renderer_config() -> tuple[list[str], dict]:
 def built_page(source: Path) -> str:
     """The page as the theme wraps the rendered Markdown: the article is what the allowlist checks."""
     body = source.read_text(encoding="utf-8")
-    _, start = checks.split_front_matter(body)
+    _, start = sources.split_front_matter(body)
     names, configs = renderer_config()
     content = markdown.markdown(
         "\n" * (start - 1) + "\n".join(body.splitlines()[start - 1 :]), extensions=names, extension_configs=configs
@@ -61,11 +60,7 @@ def built_page(source: Path) -> str:
 def test_hostile_markup_is_refused_naming_file_line_and_markup(case):
     source = FIXTURES / case / "de" / "page.md"
     problems = html_policy.check_page(built_page(source), source, "page/index.html")
-    found = reported(problems, case)
-    wanted = lines_of(FIXTURES / case / "expected-html.txt")
-    assert len(found) == len(wanted), found
-    for line in wanted:
-        assert sum(f.startswith(line) for f in found) == 1, (line, found)
+    assert_same_lines(case_lines(problems, FIXTURES / case), FIXTURES / case / "expected-html.txt")
     for problem in problems:  # each says what to do, not only what is wrong
         assert any(word in problem.message for word in ("use", "remove", "put", "write", "link")), problem
 
@@ -83,10 +78,8 @@ def test_the_fast_line_check_misses_what_the_allowlist_catches():
 @pytest.mark.parametrize("case", SVG_CASES)
 def test_svg_that_could_run_or_fetch_is_refused(case):
     problems = html_policy.svg_files(FIXTURES / case)
-    found = reported(problems, case)
-    wanted = lines_of(FIXTURES / case / "expected.txt")
-    assert len(found) == len(wanted) == 1, found
-    assert found[0].startswith(wanted[0]), (wanted, found)
+    assert_same_lines(case_lines(problems, FIXTURES / case), FIXTURES / case / "expected.txt")
+    assert len(problems) == 1, problems  # the case's one hostile construct, nothing else of the good tree
 
 
 def test_the_handbooks_svgs_pass_and_diagrams_pass_the_stricter_inline_rules():

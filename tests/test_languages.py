@@ -18,7 +18,7 @@ from bs4 import BeautifulSoup
 from click.testing import CliRunner
 from helpers import PROJECT, ROOT, build_sandbox, make_sandbox
 
-from scripts import checks, epub, handbook, languages, pdf, project, translations, webserver
+from scripts import checks, epub, handbook, languages, pdf, project, sources, translations, webserver
 
 NAMES = {"de": "Deutsch", "en": "English", "ar": "العربية"}
 
@@ -107,7 +107,7 @@ def test_add_language_scaffolds_a_left_to_right_language(tmp_path):
         p.relative_to(root / "docs" / "fr").as_posix() for p in (root / "docs" / "fr").rglob("*.md")
     )
     page = (root / "docs" / "fr" / "lessons" / "effort.md").read_text(encoding="utf-8")
-    meta, _ = checks.front_matter(Path("x.md"), page)
+    meta, _ = sources.front_matter(Path("x.md"), page)
     assert meta["untranslated"] is True and "translation_of" not in meta
     assert checks.structure(root / "docs") == []
     states = {(s.lang, s.state) for s in translations.status(root / "docs", root)}

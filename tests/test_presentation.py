@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from helpers import DOCS, LANGS, PREFIX, html_path, page_paths, url_path
+from helpers import DOCS, LANGS, PREFIX, PROJECT, html_path, page_paths, url_path
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -518,9 +518,7 @@ def test_a_diagram_that_could_run_or_fetch_anything_stops_the_build(tmp_path, pa
 def test_heading_anchor_tooltips_speak_the_page_language(site, lang):
     """`toc: permalink_title` is one value for all languages; overrides/hooks/permalink_title.py gives each
     page its language's tooltip (English pages said "Link zu diesem Abschnitt")."""
-    from scripts.pdf import load_config
-
-    strings = load_config()["extra"]["strings"]
+    strings = PROJECT.config["extra"]["strings"]
     wanted = strings[lang]["permalink_title"]
     others = {strings[other]["permalink_title"] for other in LANGS if other != lang}
     assert wanted and wanted not in others

@@ -3,37 +3,30 @@
 from __future__ import annotations
 
 import json
-import posixpath
+import os
 import re
 import subprocess
 from datetime import UTC, datetime
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
-from helpers import DOCS, LANGS, PREFIX, build_sandbox, html_path, make_sandbox, page_paths
+from helpers import (
+    DOCS,
+    LANGS,
+    PREFIX,
+    build_sandbox,
+    html_path,
+    load_hook,
+    make_sandbox,
+    page_paths,
+    page_url,
+    resolve,
+    soup_of,
+)
 
 from scripts import changes
-
-
-def soup_of(path):
-    return BeautifulSoup(path.read_text(encoding="utf-8"), "lxml")
-
-
-def resolve(from_url: str, href: str) -> str:
-    """Site-relative target of a link on the page at from_url (relative, or absolute from the root)."""
-    path = urlsplit(href).path
-    if path.startswith("/"):
-        return path[1:]
-    target = posixpath.normpath(posixpath.join(from_url, path))
-    return "" if target == "." else target.rstrip("/") + ("/" if path.endswith("/") else "")
-
-
-def page_url(lang, md):
-    from scripts.checks import page_url as url
-
-    return url(md, PREFIX[lang])
-
 
 PAGES = page_paths()
 
@@ -181,13 +174,62 @@ def test_every_page_shows_the_date_git_has_for_it(site, lang):
             assert MONTHS[lang][when.month - 1] in date.get_text() and str(when.year) in date.get_text(), md
 
 
-def test_page_dates_come_from_one_git_call_and_know_uncommitted_pages(tmp_path):
-    dates = changes.last_changes(DOCS)
-    effort = (DOCS / "de" / "lessons" / "effort.md").resolve()
-    expected = subprocess.run(
-        ["git", "log", "-1", "--format=%ct", "--", str(effort)], cwd=DOCS, capture_output=True, text=True
-    ).stdout.strip()
-    assert dates.get(effort) == (int(expected) if expected else None)
+def _git(repo: Path, *args: str, when: str | None = None) -> None:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "T", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "T"}
+    env["GIT_COMMITTER_EMAIL"] = "t@example.org"
+    if when:
+        env["GIT_AUTHOR_DATE"] = env["GIT_COMMITTER_DATE"] = when
+    subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True)
+
+
+def test_page_dates_come_from_one_git_log_per_build_and_know_uncommitted_pages(tmp_path, monkeypatch):
+    """A build asks git once (`git log` over docs/, not once per page or language): every page of both
+    languages gets the date of its own last commit, and a page not committed yet gets none (the hook then
+    shows the build date)."""
+    from types import SimpleNamespace
+
+    repo = tmp_path / "repo"
+    docs = repo / "docs"
+    for lang in ("de", "en"):
+        (docs / lang).mkdir(parents=True)
+        for page in ("index.md", "a.md"):
+            (docs / lang / page).write_text(f"# {page}\n", encoding="utf-8")
+    _git(repo, "init", "-q")
+    _git(repo, "add", "docs")
+    _git(repo, "commit", "-q", "-m", "first", when="2026-03-04T05:06:07+00:00")
+    for lang in ("de", "en"):
+        (docs / lang / "a.md").write_text("# a\n\nchanged\n", encoding="utf-8")
+    _git(repo, "commit", "-q", "-am", "second", when="2026-05-06T07:08:09+00:00")
+    (docs / "de" / "new.md").write_text("# new\n", encoding="utf-8")  # not committed
+
+    calls = []
+    real_run = subprocess.run
+
+    def counting_run(args, *rest, **kwargs):
+        calls.append(list(args))
+        return real_run(args, *rest, **kwargs)
+
+    monkeypatch.setattr(changes.subprocess, "run", counting_run)
+    hook = load_hook(monkeypatch, "page_dates")
+    config = SimpleNamespace(docs_dir=str(docs), theme={"language": "de"})  # one configuration per build
+    shown = {}
+    for lang in ("de", "en"):  # static-i18n builds each language with the same configuration
+        hook.on_pre_build(config)
+        for page in ("index.md", "a.md") + (("new.md",) if lang == "de" else ()):
+            file = SimpleNamespace(abs_src_path=str(docs / lang / page), locale=lang)
+            meta = {}
+            hook.on_page_markdown("", SimpleNamespace(meta=meta, file=file), config, None)
+            shown[f"{lang}/{page}"] = re.search(r'datetime="([^"]+)"', meta["revision_date"]).group(1)
+
+    assert [c[:2] for c in calls if c[:2] == ["git", "log"]] == [["git", "log"]], calls
+    today = f"{datetime.now(UTC):%Y-%m-%d}"
+    assert shown == {
+        "de/index.md": "2026-03-04",
+        "en/index.md": "2026-03-04",
+        "de/a.md": "2026-05-06",
+        "en/a.md": "2026-05-06",
+        "de/new.md": today,
+    }
     assert changes.last_changes(tmp_path) == {}, "outside a repository: no dates (the build date is shown)"
 
 
@@ -240,16 +282,11 @@ def test_every_image_has_width_and_height(site, lang):
 
 
 def test_markup_hook_stops_the_build_when_the_theme_changes_its_script_tag(monkeypatch):
-    import importlib.util
     from types import SimpleNamespace
 
     from mkdocs.exceptions import PluginError
 
-    hooks = DOCS.parent / "overrides" / "hooks"
-    monkeypatch.syspath_prepend(str(hooks))  # as MkDocs does for hooks
-    spec = importlib.util.spec_from_file_location("markup_hook", hooks / "markup.py")
-    markup = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(markup)
+    markup = load_hook(monkeypatch, "markup")
     config = SimpleNamespace(extra={"strings": {"de": {"search_dialog": "Suche"}}}, theme={"language": "de"})
     page = (
         "<html><head></head><body>" + markup.DIALOG + "</div>"

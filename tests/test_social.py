@@ -13,6 +13,7 @@ from helpers import (
     DOCS,
     LANGS,
     PREFIX,
+    PROJECT,
     ROOT,
     TEST_SITE_URL,
     html_path,
@@ -21,7 +22,7 @@ from helpers import (
 )
 from PIL import Image
 
-from scripts import checks, pdf, social_images
+from scripts import pdf, social_images, sources
 from scripts.social_images import Card, Painter, SocialImageError
 
 PAGES = page_paths()
@@ -40,13 +41,13 @@ def meta_tags(soup: BeautifulSoup) -> dict[str, list[str]]:
 
 def description(lang: str, md: str) -> str:
     text = (DOCS / lang / md).read_text(encoding="utf-8")
-    front, _ = checks.split_front_matter(text)
+    front, _ = sources.split_front_matter(text)
     return " ".join(yaml.safe_load(front)["description"].split())
 
 
 def parts(lang: str) -> dict[str, str]:
     """Each page's part (top-level section) as mkdocs.yml's nav names it, translated."""
-    config = pdf.load_config()
+    config = PROJECT.config
     return {path: title for title, paths in pdf.nav_parts(config, lang) for path in paths}
 
 
@@ -87,14 +88,14 @@ def test_every_page_has_open_graph_metadata_and_its_image(site, lang):
         assert title in single.get("og:image:alt", ""), md
         check_image(site, single["og:image"])
         # What the image was drawn from: the page's title and part, for this very image.
-        entry = manifest[checks.page_url(md, PREFIX[lang])]
+        entry = manifest[sources.page_url(md, PREFIX[lang])]
         assert (entry["title"], entry["part"]) == (title, part_of[md]), md
         assert single["og:image"] == TEST_SITE_URL + entry["image"], md
 
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_404_page_has_open_graph_metadata_and_its_image(site, lang):
-    strings = pdf.load_config()["extra"]["strings"][lang]
+    strings = PROJECT.strings(lang)
     soup = BeautifulSoup((site / PREFIX[lang] / "404.html").read_text(encoding="utf-8"), "lxml")
     single = {k: v[0] for k, v in meta_tags(soup).items()}
     assert single["og:url"] == f"{TEST_SITE_URL}{PREFIX[lang]}404.html"

@@ -15,8 +15,7 @@ import pypdf
 import pytest
 from bs4 import BeautifulSoup
 from helpers import LANGS, PREFIX, html_path
-from PIL import Image
-from test_pdf import (
+from pdf_reading import (
     CONFIG,
     MM,
     STRINGS,
@@ -29,6 +28,7 @@ from test_pdf import (
     text_of,
     worksheets,
 )
+from PIL import Image
 
 from scripts import pdf as pdf_module
 
