@@ -25,11 +25,42 @@ class BuildError(RuntimeError):
     pass
 
 
+# The generator that turns the sources into the site (decisions/0004-leaving-material.md): MkDocs 1.6.1,
+# or the successor the record keeps ready, ProperDocs (a fork of MkDocs 1.x that runs the same theme,
+# plugins and hooks; it wants the configuration named with -f). HANDBOOK_GENERATOR chooses; every build,
+# the live preview, the profile and the tests' sandboxes start the generator here, so the switch the
+# record describes is this table and the pin, and the canary job (scripts/canary.py) runs the successor
+# through the same place.
+GENERATORS = {"mkdocs": (), "properdocs": ("-f", "mkdocs.yml")}
+GENERATOR_VARIABLE = "HANDBOOK_GENERATOR"
+
+
+def generator() -> str:
+    name = os.environ.get(GENERATOR_VARIABLE) or "mkdocs"
+    if name not in GENERATORS:
+        known = ", ".join(GENERATORS)
+        raise BuildError(
+            f"{GENERATOR_VARIABLE}={name!r} is not a generator this project knows ({known}); "
+            f"unset it to build with MkDocs"
+        )
+    return name
+
+
+def generator_command(command: str, *args: str, name: str | None = None) -> list[str]:
+    """`python -m <generator> <command> [-f mkdocs.yml] <args>`, run from the project's root."""
+    name = name or generator()
+    return [sys.executable, "-m", name, command, *GENERATORS[name], *args]
+
+
+def build_environment(**extra: str) -> dict:
+    """The environment a build runs in: ours, without the theme's end-of-life banner (`make check` says
+    it once, with the plan), plus extra."""
+    return {**os.environ, **project.QUIET_END_OF_LIFE, **extra}
+
+
 def mkdocs(*args: str, env: dict | None = None, quiet: bool = False, root: Path = ROOT) -> subprocess.CompletedProcess:
-    cmd = [sys.executable, "-m", "mkdocs", *args]
-    return subprocess.run(
-        cmd, cwd=root, env={**os.environ, **project.QUIET_END_OF_LIFE, **(env or {})}, capture_output=quiet, text=True
-    )
+    cmd = generator_command(*args)
+    return subprocess.run(cmd, cwd=root, env=build_environment(**(env or {})), capture_output=quiet, text=True)
 
 
 def build_html(site_dir: Path, site_url: str | None = None, quiet: bool = False, root: Path = ROOT) -> None:
@@ -38,7 +69,9 @@ def build_html(site_dir: Path, site_url: str | None = None, quiet: bool = False,
     result = mkdocs("build", "--strict", "--site-dir", str(site_dir), env=env, quiet=quiet, root=root)
     if result.returncode != 0:
         detail = (result.stdout or "") + (result.stderr or "") if quiet else ""
-        raise BuildError("mkdocs build --strict failed" + (f":\n{detail}" if detail else " (see the messages above)"))
+        raise BuildError(
+            f"{generator()} build --strict failed" + (f":\n{detail}" if detail else " (see the messages above)")
+        )
 
 
 PLACEHOLDER = "[PLATZHALTER"
@@ -432,8 +465,8 @@ def check_address(address: str) -> tuple[str, int]:
 
 def serve_command(address: str = "127.0.0.1:8000") -> tuple[list[str], dict]:
     """The live preview's command line and environment (also used by `handbook.py bench`)."""
-    env = {**os.environ, **project.QUIET_END_OF_LIFE, "HANDBOOK_SITE_URL": f"http://{address}/"}
-    return [sys.executable, "-m", "mkdocs", "serve", "--strict", "--dev-addr", address, "--livereload"], env
+    env = build_environment(HANDBOOK_SITE_URL=f"http://{address}/")
+    return generator_command("serve", "--strict", "--dev-addr", address, "--livereload"), env
 
 
 def serve(address: str = "127.0.0.1:8000") -> int:

@@ -260,6 +260,45 @@ def changed_pages(base: str) -> None:
     click.echo(changes.summary(pages, ROOT))
 
 
+@cli.command()
+@click.option("--keep", type=click.Path(path_type=Path), default=None, help="Keep both builds in this folder.")
+@click.option("--summary", type=click.Path(path_type=Path), default=None, help="Also append the report to this file.")
+def canary(keep: Path | None, summary: Path | None) -> None:
+    """Build with MkDocs and with the successor of decisions/0004 (ProperDocs) and compare the two sites;
+    fails when they differ in more than the generator tag (the CI canary job, non-blocking)."""
+    from scripts import canary as canary_module
+
+    _system("build")
+    try:
+        result, text = canary_module.run(keep)
+    except canary_module.CanaryError as err:
+        raise click.ClickException(str(err)) from err
+    click.echo(text)
+    if summary:
+        with summary.open("a", encoding="utf-8") as fh:
+            fh.write(text)
+    if not result.drop_in:
+        raise click.ClickException("the successor builds a different site (see the report above)")
+
+
+@cli.command("compare-builds")
+@click.argument("before")
+@click.argument("after", required=False)
+def compare_builds(before: str, after: str | None) -> None:
+    """Build the site (HTML) at BEFORE and at AFTER (default: the working tree) and compare them file by file;
+    fails when they differ. For changes that should leave the site as it is."""
+    from scripts import revisions
+
+    _system("build")
+    try:
+        result, text = revisions.compare(before, after)
+    except revisions.RevisionError as err:
+        raise click.ClickException(str(err)) from err
+    click.echo(text)
+    if not result.drop_in:
+        raise click.ClickException("the builds differ (see the report above)")
+
+
 @cli.command("check-links")
 @click.option("--issue-label", default=None, help="Keep one GitHub issue with this label up to date (needs gh).")
 @click.option(
@@ -353,38 +392,20 @@ def bench(runs: int, only: str, scales: str, output: Path, no_budgets: bool) -> 
 )
 def profile(output: Path) -> None:
     """Where `mkdocs build` spends its time (pyinstrument): find the cost before changing anything."""
-    import os
     import subprocess
     import tempfile
 
-    from scripts import project
+    from scripts import builder
 
     _system("build")
     output.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         # Our hooks and scripts, and the libraries that do the work (the rest stays folded).
-        show = r".*/(mkdocs|material|mkdocs_static_i18n|markdown|pymdownx|jinja2)/.*"
-        cmd = [
-            sys.executable,
-            "-m",
-            "pyinstrument",
-            "--interval",
-            "0.001",
-            "-r",
-            "text",
-            "--show-regex",
-            show,
-            "-o",
-            str(output),
-            "-m",
-            "mkdocs",
-            "build",
-            "--strict",
-            "--quiet",
-            "--site-dir",
-            tmp,
-        ]
-        if subprocess.run(cmd, cwd=ROOT, env={**os.environ, **project.QUIET_END_OF_LIFE}).returncode:
+        show = r".*/(mkdocs|properdocs|material|mkdocs_static_i18n|markdown|pymdownx|jinja2)/.*"
+        build = builder.generator_command("build", "--strict", "--quiet", "--site-dir", tmp)
+        profiler = [sys.executable, "-m", "pyinstrument", "--interval", "0.001", "-r", "text"]
+        cmd = [*profiler, "--show-regex", show, "-o", str(output), *build[1:]]
+        if subprocess.run(cmd, cwd=ROOT, env=builder.build_environment()).returncode:
             raise click.ClickException("the profiled build failed (see the messages above)")
     click.echo(f"profile: call tree with times in {output}")
 

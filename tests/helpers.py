@@ -5,18 +5,16 @@ Test modules import from here, never from conftest.py or from each other's modul
 from __future__ import annotations
 
 import importlib.util
-import os
 import posixpath
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 from types import ModuleType
 from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup
 
-from scripts import project
+from scripts import builder, project
 from scripts.environment import ROOT
 
 DOCS = ROOT / "docs"
@@ -112,9 +110,9 @@ def make_sandbox(tmp_path: Path) -> Path:
 
 
 def build_sandbox(box: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, **project.QUIET_END_OF_LIFE, "HANDBOOK_SITE_URL": TEST_SITE_URL}
+    env = builder.build_environment(HANDBOOK_SITE_URL=TEST_SITE_URL)
     return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(box / "site")],
+        builder.generator_command("build", "--strict", "--site-dir", str(box / "site")),
         cwd=box,
         env=env,
         capture_output=True,

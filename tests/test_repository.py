@@ -17,7 +17,7 @@ import pytest
 import yaml
 from helpers import ROOT
 
-from scripts import changes, links
+from scripts import canary, changes, links
 
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
 USES = re.compile(r"^\s*(?:-\s*)?uses:\s*([^\s@]+)@(\S+)(.*)$", re.M)
@@ -41,13 +41,26 @@ def make_targets() -> set[str]:
     return set(re.search(r"^TARGETS := (.*)$", text, re.M).group(1).split()) | {"help"}
 
 
-def test_the_five_workflows_exist():
+def test_the_six_workflows_exist():
     names = {p.stem for p in WORKFLOWS}
-    assert names == {"check", "deploy", "release", "links", "bench"}
+    assert names == {"check", "deploy", "release", "links", "bench", "canary"}
     assert "pull_request" in load(ROOT / ".github/workflows/check.yml")["on"]
     assert load(ROOT / ".github/workflows/release.yml")["on"]["push"]["tags"] == ["v*"]
     assert {"schedule", "workflow_dispatch"} <= set(load(ROOT / ".github/workflows/links.yml")["on"])
     assert {"schedule", "workflow_dispatch"} <= set(load(ROOT / ".github/workflows/bench.yml")["on"])
+
+
+def test_the_canary_builds_and_tests_with_the_successor_without_blocking():
+    """decisions/0004 keeps ProperDocs ready; the canary job tries it weekly and on dependency changes,
+    and may fail without failing a pull request."""
+    data = load(ROOT / ".github/workflows/canary.yml")
+    assert {"schedule", "workflow_dispatch", "pull_request"} <= set(data["on"])
+    assert "requirements.txt" in data["on"]["pull_request"]["paths"]
+    (job,) = data["jobs"].values()
+    assert job["continue-on-error"] is True
+    runs = {step.get("run"): step for step in job["steps"] if "run" in step}
+    assert any(run.startswith("python3 scripts/handbook.py canary") for run in runs)
+    assert runs["make test"]["env"] == {"HANDBOOK_GENERATOR": canary.SUCCESSOR}
 
 
 @pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
