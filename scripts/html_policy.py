@@ -44,7 +44,8 @@ import nh3
 import tinyhtml5
 from lxml import etree
 
-from scripts.sources import Problem, headings, languages, page_url, pages, split_front_matter
+from scripts.project import page_url
+from scripts.sources import Problem, headings, languages, pages, split_front_matter
 
 # --- the allowlist of rendered pages -----------------------------------------------------------------
 

@@ -45,7 +45,8 @@ from bs4 import BeautifulSoup, Tag
 
 from scripts import filesystem, project
 from scripts.environment import ROOT
-from scripts.sources import front_matter, page_url
+from scripts.project import page_url
+from scripts.sources import front_matter
 
 CSS_FILE = Path(__file__).with_name("pdf.css")
 DOCS = ROOT / "docs"

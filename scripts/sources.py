@@ -15,7 +15,6 @@ from pathlib import Path
 import yaml
 
 from scripts import project
-from scripts.project import page_url  # noqa: F401  (part of this module's interface: page addresses)
 
 
 def languages(docs: Path) -> tuple[str, ...]:

@@ -12,9 +12,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from helpers import LANGS, PREFIX, ROOT, TEST_SITE_URL, page_paths
-
-from scripts import sources
+from helpers import LANGS, PROJECT, ROOT, TEST_SITE_URL, page_paths
 
 FONTS_CSS = ROOT / "docs" / "assets" / "stylesheets" / "fonts.css"
 FONTS_CSS_URL = "assets/stylesheets/fonts.css"  # where the site serves it
@@ -207,9 +205,7 @@ def test_every_page_preloads_the_font_file_its_first_screen_needs_first(site, se
     """Preloaded: exactly the file that sets most of the first screen's text, fetched once, from this site.
     (Bold, italic and Latin Extended files the screen uses are not preloaded: decisions/0003, item 16.)"""
     faces = font_faces()
-    addresses = {
-        f"{lang} {md}": server + "/" + sources.page_url(md, PREFIX[lang]) for lang in LANGS for md in page_paths()
-    }
+    addresses = {f"{lang} {md}": server + "/" + PROJECT.page_url(md, lang) for lang in LANGS for md in page_paths()}
     addresses.update({f"404 {lang}": server + path for lang, path in NOT_FOUND.items()})
     context = browser.new_context(viewport=SCREENS[screen], is_mobile=screen == "phone")
     tab = context.new_page()

@@ -88,7 +88,7 @@ def test_every_page_has_open_graph_metadata_and_its_image(site, lang):
         assert title in single.get("og:image:alt", ""), md
         check_image(site, single["og:image"])
         # What the image was drawn from: the page's title and part, for this very image.
-        entry = manifest[sources.page_url(md, PREFIX[lang])]
+        entry = manifest[PROJECT.page_url(md, lang)]
         assert (entry["title"], entry["part"]) == (title, part_of[md]), md
         assert single["og:image"] == TEST_SITE_URL + entry["image"], md
 

@@ -26,7 +26,7 @@ import _paths
 from mkdocs.exceptions import PluginError
 
 from scripts import glossary, translations
-from scripts.sources import page_url
+from scripts.project import page_url
 
 if TYPE_CHECKING:
     from _paths import I18nPlugin
